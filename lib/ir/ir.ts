@@ -1,0 +1,88 @@
+/**
+ * The model IR (contract 4): a versioned JSON graph that is the only input of the
+ * interpreters, the planner, the reports and the code generator. Float and int8 forms share
+ * this schema; quantization fills in `dec` on tensors and replaces float weights by integer
+ * ones. The int8 arithmetic each op follows is specified in docs/int8-spec.md.
+ *
+ * Layouts (batch omitted, channels last):
+ * - sequence tensors are [T, C]; flat tensors are [N].
+ * - conv1d: weights.kernel [Cout, K, Cin], weights.bias [Cout].
+ * - dense: weights.kernel [Out, In], weights.bias [Out].
+ * - gru: weights.kernel [3, units, in], weights.recurrent [3, units, units],
+ *   weights.bias [3, units]; gate order z (update), r (reset), h (candidate), as in tfjs.
+ */
+
+export const IR_MAGIC = "IEGM-IR";
+export const IR_VERSION = 1;
+
+/** Element types of tensors and weights. */
+export type DType = "float32" | "int8" | "int16" | "int32";
+
+/** An activation tensor. */
+export interface TensorIR {
+  /** [T, C] or [N]. */
+  shape: number[];
+  dtype: DType;
+  /** int forms only: fractional bits, real = q · 2^-dec. */
+  dec?: number;
+  /** Set by the planner: byte offset in the arena. */
+  offset?: number;
+}
+
+/** A constant (weights, biases, tables). `data` is row-major in `shape`. */
+export interface WeightIR {
+  shape: number[];
+  dtype: DType;
+  data: number[];
+  /** int forms only: one dec for the tensor, or one per output channel (first axis). */
+  dec?: number | number[];
+}
+
+export type OpIR =
+  | "conv1d"
+  | "relu"
+  | "maxpool1d"
+  | "concat"
+  | "flatten"
+  | "dense"
+  | "gru"
+  | "sigmoid";
+
+/** One layer. Attributes by op:
+ * - conv1d: kernel, stride, padding ("same" | "valid"), padBefore (tfjs' rule), activation
+ *   ("linear" | "relu"); BatchNorm is already folded into kernel and bias.
+ * - maxpool1d: pool, stride.
+ * - concat: along channels.
+ * - dense: activation ("linear" | "relu" | "sigmoid").
+ * - gru: units, returnSequences, recurrentActivation ("hard_sigmoid" | "sigmoid"),
+ *   activation ("tanh").
+ * - sigmoid: none.
+ */
+export interface LayerIR {
+  name: string;
+  op: OpIR;
+  /** Names of tensors read, in order. */
+  inputs: string[];
+  /** Name of the tensor written. */
+  output: string;
+  attrs: Record<string, number | string | boolean>;
+  weights: Record<string, WeightIR>;
+}
+
+export interface ModelIR {
+  magic: typeof IR_MAGIC;
+  version: typeof IR_VERSION;
+  /** The ArchSpec name this came from. */
+  arch: string;
+  form: "float" | "int8";
+  /** Input tensor name; its float values are clipped to [-inputClip, inputClip] first. */
+  input: string;
+  inputClip: number | null;
+  /** Output tensor name: the probability of VA (int8 form: a graded int8 probability). */
+  output: string;
+  /** Decision threshold on the output probability, chosen on validation. */
+  threshold: number;
+  tensors: Record<string, TensorIR>;
+  /** Layers in execution order. */
+  layers: LayerIR[];
+}

@@ -1,0 +1,109 @@
+/** Builds a tfjs LayersModel from an ArchSpec; layer names are the spec's names. */
+import * as tf from "@tensorflow/tfjs";
+import type { ArchSpec, LayerSpec } from "./spec.ts";
+import { INPUT } from "./spec.ts";
+
+/**
+ * The tfjs model for `spec`, with weights initialised from `seed`.
+ *
+ * Input clipping is not a layer: callers clip with `clipInput()` before `predict`/`fit`,
+ * exactly as the interpreters do.
+ */
+export function buildModel(spec: ArchSpec, seed: number): tf.LayersModel {
+  checkSpec(spec);
+  const tensors = new Map<string, tf.SymbolicTensor>();
+  const input = tf.input({ shape: [spec.inputLength, 1], name: INPUT });
+  tensors.set(INPUT, input);
+  let layerSeed = seed;
+  const init = () => tf.initializers.glorotUniform({ seed: layerSeed++ });
+  const orthogonal = () => tf.initializers.orthogonal({ seed: layerSeed++ });
+  for (const layer of spec.layers) {
+    const inputs = layer.inputs.map((name) => tensors.get(name)!);
+    tensors.set(layer.name, applyLayer(layer, inputs, init, orthogonal));
+  }
+  return tf.model({ inputs: input, outputs: tensors.get(spec.output)!, name: spec.name });
+}
+
+function applyLayer(
+  layer: LayerSpec,
+  inputs: tf.SymbolicTensor[],
+  init: () => tf.initializers.Initializer,
+  orthogonal: () => tf.initializers.Initializer,
+): tf.SymbolicTensor {
+  const name = layer.name;
+  const x = inputs.length === 1 ? inputs[0] : inputs;
+  switch (layer.op) {
+    case "conv1d":
+      return tf.layers.conv1d({
+        name,
+        filters: layer.filters,
+        kernelSize: layer.kernel,
+        strides: layer.stride,
+        padding: layer.padding,
+        kernelInitializer: init(),
+      }).apply(x) as tf.SymbolicTensor;
+    case "batchnorm":
+      return tf.layers.batchNormalization({ name, axis: -1 }).apply(x) as tf.SymbolicTensor;
+    case "relu":
+      return tf.layers.reLU({ name }).apply(x) as tf.SymbolicTensor;
+    case "maxpool1d":
+      return tf.layers.maxPooling1d({ name, poolSize: layer.pool, strides: layer.pool })
+        .apply(x) as tf.SymbolicTensor;
+    case "concat":
+      return tf.layers.concatenate({ name, axis: -1 }).apply(x) as tf.SymbolicTensor;
+    case "gru":
+      return tf.layers.gru({
+        name,
+        units: layer.units,
+        returnSequences: layer.returnSequences,
+        kernelInitializer: init(),
+        recurrentInitializer: orthogonal(),
+      }).apply(x) as tf.SymbolicTensor;
+    case "flatten":
+      return tf.layers.flatten({ name }).apply(x) as tf.SymbolicTensor;
+    case "dense":
+      return tf.layers.dense({
+        name,
+        units: layer.units,
+        activation: layer.activation,
+        kernelInitializer: init(),
+      }).apply(x) as tf.SymbolicTensor;
+    case "dropout":
+      return tf.layers.dropout({ name, rate: layer.rate }).apply(x) as tf.SymbolicTensor;
+  }
+}
+
+/** Throws a TypeError naming the layer if `spec` is not a well-formed graph. */
+export function checkSpec(spec: ArchSpec): void {
+  const known = new Set([INPUT]);
+  for (const layer of spec.layers) {
+    if (known.has(layer.name)) {
+      throw new TypeError(`Arch "${spec.name}": layer name "${layer.name}" is used twice`);
+    }
+    for (const name of layer.inputs) {
+      if (!known.has(name)) {
+        throw new TypeError(
+          `Arch "${spec.name}": layer "${layer.name}" reads "${name}", which no earlier layer makes`,
+        );
+      }
+    }
+    if (layer.inputs.length !== 1 && layer.op !== "concat") {
+      throw new TypeError(`Arch "${spec.name}": layer "${layer.name}" must have exactly one input`);
+    }
+    known.add(layer.name);
+  }
+  if (!known.has(spec.output)) {
+    throw new TypeError(`Arch "${spec.name}": output "${spec.output}" is not a layer`);
+  }
+}
+
+/** Clips samples in place to the spec's input range (no-op when the spec has none). */
+export function clipInput(spec: ArchSpec, samples: Float32Array): Float32Array {
+  const c = spec.inputClip;
+  if (c === null) return samples;
+  for (let i = 0; i < samples.length; i++) {
+    const v = samples[i];
+    samples[i] = v > c ? c : v < -c ? -c : v;
+  }
+  return samples;
+}
