@@ -12,7 +12,15 @@ function convBlock(
   pool: number,
 ): LayerSpec[] {
   return [
-    { op: "conv1d", name: `${prefix}_conv`, inputs: [input], filters, kernel, stride, padding: "same" },
+    {
+      op: "conv1d",
+      name: `${prefix}_conv`,
+      inputs: [input],
+      filters,
+      kernel,
+      stride,
+      padding: "same",
+    },
     { op: "batchnorm", name: `${prefix}_bn`, inputs: [`${prefix}_conv`] },
     { op: "relu", name: `${prefix}_relu`, inputs: [`${prefix}_bn`] },
     { op: "maxpool1d", name: `${prefix}_pool`, inputs: [`${prefix}_relu`], pool },
@@ -50,7 +58,15 @@ export const compact: ArchSpec = {
   inputLength: 1250,
   inputClip: null,
   layers: [
-    { op: "conv1d", name: "conv", inputs: [INPUT], filters: 3, kernel: 85, stride: 32, padding: "valid" },
+    {
+      op: "conv1d",
+      name: "conv",
+      inputs: [INPUT],
+      filters: 3,
+      kernel: 85,
+      stride: 32,
+      padding: "valid",
+    },
     { op: "batchnorm", name: "bn", inputs: ["conv"] },
     { op: "relu", name: "relu", inputs: ["bn"] },
     { op: "flatten", name: "flatten", inputs: ["relu"] },

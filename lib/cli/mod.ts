@@ -1,0 +1,2 @@
+/** Command-line helpers shared by every task under pipeline/. */
+export * from "./args.ts";
