@@ -3,6 +3,8 @@ import * as tf from "@tensorflow/tfjs";
 import type { ArchSpec, LayerSpec } from "./spec.ts";
 import { INPUT } from "./spec.ts";
 
+type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
+
 /**
  * The tfjs model for `spec`, with weights initialised from `seed`.
  *
@@ -27,8 +29,8 @@ export function buildModel(spec: ArchSpec, seed: number): tf.LayersModel {
 function applyLayer(
   layer: LayerSpec,
   inputs: tf.SymbolicTensor[],
-  init: () => tf.initializers.Initializer,
-  orthogonal: () => tf.initializers.Initializer,
+  init: () => Initializer,
+  orthogonal: () => Initializer,
 ): tf.SymbolicTensor {
   const name = layer.name;
   const x = inputs.length === 1 ? inputs[0] : inputs;
