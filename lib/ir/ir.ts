@@ -27,6 +27,12 @@ export interface TensorIR {
   dec?: number;
   /** Set by the planner: byte offset in the arena. */
   offset?: number;
+  /**
+   * Set by the planner for in-place concatenation: this [T, C] tensor is stored inside tensor
+   * `of` ([T, C_of]) at channels [channelOffset, channelOffset + C), so its rows are C_of
+   * elements apart. Its producer writes with that row stride and the concat is a no-op.
+   */
+  view?: { of: string; channelOffset: number };
 }
 
 /** A constant (weights, biases, tables). `data` is row-major in `shape`. */
@@ -50,7 +56,8 @@ export type OpIR =
 
 /** One layer. Attributes by op:
  * - conv1d: kernel, stride, padding ("same" | "valid"), padBefore (tfjs' rule), activation
- *   ("linear" | "relu"); BatchNorm is already folded into kernel and bias.
+ *   ("linear" | "relu"), pool (a fused max-pool window and stride; 1 = none); BatchNorm is
+ *   already folded into kernel and bias.
  * - maxpool1d: pool, stride.
  * - concat: along channels.
  * - dense: activation ("linear" | "relu" | "sigmoid").
