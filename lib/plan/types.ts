@@ -1,0 +1,71 @@
+/** The memory plan: where every activation tensor lives, and the RAM the model needs. */
+
+/** Where one tensor is stored and when it must stay intact. */
+export interface TensorPlacement {
+  /**
+   * Byte offset in the arena of the tensor's first element. A root tensor's offset is a
+   * multiple of ARENA_ALIGN; a view's is its parent's offset plus channelOffset elements.
+   */
+  offset: number;
+  /** Bytes of the tensor's own elements: product of its shape × element size. */
+  bytes: number;
+  /**
+   * Index of the layer that writes it; 0 for the model input, which the caller writes into the
+   * arena before layer 0 runs.
+   */
+  firstLayer: number;
+  /**
+   * Index of the last layer that reads it (at least firstLayer); the last layer for the model
+   * output, which the caller reads after the run.
+   */
+  lastLayer: number;
+}
+
+/** A tensor stored inside a concat output at a channel offset (rows C_of elements apart). */
+export interface ViewPlacement {
+  /** The concat output tensor holding this one. */
+  of: string;
+  /** First channel of `of` that this tensor occupies. */
+  channelOffset: number;
+}
+
+/**
+ * A plan of one model's RAM. Three kinds of memory, each a separate static buffer in the
+ * generated C:
+ * - the arena (`arenaBytes`): every activation tensor, at `tensors[name].offset`, the model's
+ *   input and output included;
+ * - the state buffer (`stateBytes`): recurrent state (the GRU's hidden state), one buffer shared by
+ *   all recurrent layers because layers run one at a time and the state is reset per inference;
+ * - the scratch buffer (`scratchBytes`): per-kernel working memory, shared by all layers.
+ *
+ * State and scratch are not placed in the arena.
+ */
+export interface MemoryPlan {
+  /** Which planner made it. */
+  planner: "greedy" | "trivial";
+  /** Size of the arena; a multiple of ARENA_ALIGN. */
+  arenaBytes: number;
+  /** Size of the state buffer: the largest state any layer needs. */
+  stateBytes: number;
+  /** Size of the scratch buffer: the largest scratch any layer needs. */
+  scratchBytes: number;
+  /** arenaBytes + stateBytes + scratchBytes. */
+  totalBytes: number;
+  /** Every tensor of the model, views and aliases included. */
+  tensors: Record<string, TensorPlacement>;
+  /** Tensors written in place into a concat output; that concat layer does nothing. */
+  views: Record<string, ViewPlacement>;
+  /**
+   * Tensors that share the bytes of the tensor named: a flatten output is its input's bytes
+   * (flatten does nothing), and an element-wise layer (relu, sigmoid) whose input dies there
+   * writes its output over its input.
+   */
+  aliases: Record<string, string>;
+}
+
+/**
+ * Alignment of every root tensor's offset, and of the arena size. 4 bytes because the
+ * Cortex-M4 kernels load int8 data four at a time with 32-bit loads (for SMLAD), LDRD and LDM
+ * fault on unaligned addresses, and int16/int32 tensors need their natural alignment.
+ */
+export const ARENA_ALIGN = 4;

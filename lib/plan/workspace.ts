@@ -1,0 +1,55 @@
+/**
+ * The working memory each kernel needs beside its input and output tensors: recurrent state and
+ * scratch. This is the one table to edit when docs/int8-spec.md ("State and scratch") changes
+ * a kernel's buffers; the planner, the report and the code generator all read it from here.
+ */
+import type { LayerIR, ModelIR, OpIR } from "../ir/ir.ts";
+
+/** Bytes of state and scratch one layer needs while it runs. */
+export interface LayerWorkspace {
+  /** Recurrent state kept across the layer's time steps (reset at each inference). */
+  stateBytes: number;
+  /** Temporary working memory, free again when the layer returns. */
+  scratchBytes: number;
+}
+
+type WorkspaceRule = (layer: LayerIR, ir: ModelIR) => LayerWorkspace;
+
+const NONE: WorkspaceRule = () => ({ stateBytes: 0, scratchBytes: 0 });
+
+/**
+ * Per-op rules. Only the GRU keeps state or needs scratch:
+ * - state: the hidden state h, `units` values: int16 (Q0.15) in the int8 form, float32 in the
+ *   float form;
+ * - scratch: the update gate z, the reset product r ⊙ h₋₁ and the candidate ĥ of one time step,
+ *   3 × units values of the state's type, because h can only be overwritten once ĥ is known.
+ * Convolutions (also with a fused pool), dense layers and the element-wise ops compute each
+ * output element from their inputs directly and need none.
+ */
+const RULES: Record<OpIR, WorkspaceRule> = {
+  conv1d: NONE,
+  relu: NONE,
+  maxpool1d: NONE,
+  concat: NONE,
+  flatten: NONE,
+  dense: NONE,
+  sigmoid: NONE,
+  gru: (layer, ir) => {
+    const units = Number(layer.attrs.units);
+    if (!Number.isInteger(units) || units <= 0) {
+      throw new RangeError(`Layer "${layer.name}": gru attr units must be a positive integer`);
+    }
+    const stateElementBytes = ir.form === "int8" ? 2 : 4;
+    return {
+      stateBytes: units * stateElementBytes,
+      scratchBytes: 3 * units * stateElementBytes,
+    };
+  },
+};
+
+/** The state and scratch bytes `layer` of `ir` needs, or a TypeError for an unknown op. */
+export function layerWorkspace(layer: LayerIR, ir: ModelIR): LayerWorkspace {
+  const rule = RULES[layer.op];
+  if (!rule) throw new TypeError(`Layer "${layer.name}": unknown op "${layer.op}"`);
+  return rule(layer, ir);
+}
