@@ -13,6 +13,16 @@ export type Rhythm = typeof RHYTHMS[number];
 /** Rhythms whose segments are labelled 1 (ventricular arrhythmia). */
 export const VA_RHYTHMS: ReadonlySet<Rhythm> = new Set(["VT", "VFb", "VFt"]);
 
+/** Where a loaded Dataset came from. */
+export interface DatasetSource {
+  /** The directory or archive, as given to the loader. */
+  readonly data: string;
+  /** The index CSV used (a path, or a path inside `data`), or "" when every *.txt was indexed. */
+  readonly index: string;
+  /** Hex SHA-256 over the loader version and the contents of every input: a cache key. */
+  readonly key: string;
+}
+
 export interface Dataset {
   /** Number of segments. */
   readonly size: number;
@@ -28,6 +38,8 @@ export interface Dataset {
   readonly rhythms: Uint8Array;
   /** [size] file name of each segment, e.g. "S66-VT-114.txt". */
   readonly files: readonly string[];
+  /** Set by lib/data's loadDataset(); absent on subsets and hand-made datasets. */
+  readonly source?: DatasetSource;
 }
 
 /** The samples of segment `i` (a view, not a copy). */
