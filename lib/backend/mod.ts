@@ -1,0 +1,19 @@
+/**
+ * TensorFlow.js set up for this project. Import `tf` from here (never from
+ * "@tensorflow/tfjs" directly), then call {@linkcode setupBackend} once before training or
+ * predicting: it selects the wasm backend and registers the gradient kernels wasm lacks
+ * (`Conv2DBackpropFilter`), falling back to the cpu backend with a warning.
+ *
+ * @example Training-ready tfjs
+ * ```ts
+ * import { setupBackend, tf } from "./mod.ts";
+ * await setupBackend("wasm");
+ * const y = tf.tensor1d([1, 2, 3]).square().sum().dataSync()[0];
+ * if (y !== 14) throw new Error(String(y));
+ * ```
+ *
+ * @module
+ */
+export { tf } from "./tf.ts";
+export { type BackendName, registerWasmTrainingKernels, setupBackend } from "./setup.ts";
+export { conv2dBackpropFilterWasm } from "./conv2d_backprop_filter.ts";

@@ -1,0 +1,44 @@
+/** Selecting the tfjs backend: wasm (with the gradient kernels it lacks), or cpu as fallback. */
+import { tf } from "./tf.ts";
+import { conv2dBackpropFilterWasmConfig } from "./conv2d_backprop_filter.ts";
+
+/** The backends the project trains and predicts on. */
+export type BackendName = "wasm" | "cpu";
+
+let kernelsRegistered = false;
+
+/** Registers the kernels the wasm backend lacks for training (once per process). */
+export function registerWasmTrainingKernels(): void {
+  if (kernelsRegistered) return;
+  tf.registerKernel(conv2dBackpropFilterWasmConfig);
+  kernelsRegistered = true;
+}
+
+/**
+ * Makes `preferred` the active tfjs backend and returns the one in use. The wasm backend gets
+ * its missing training kernels; if wasm cannot start, the cpu backend is used with a warning
+ * on stderr (training still works, several times slower).
+ *
+ * @example Selecting the default backend
+ * ```ts
+ * import { setupBackend } from "./mod.ts";
+ * const name = await setupBackend();
+ * if (name !== "wasm" && name !== "cpu") throw new Error(name);
+ * ```
+ */
+export async function setupBackend(preferred: BackendName = "wasm"): Promise<BackendName> {
+  if (tf.getBackend() === preferred) return preferred;
+  if (preferred === "wasm") {
+    registerWasmTrainingKernels();
+    let started = false;
+    try {
+      started = await tf.setBackend("wasm");
+    } catch (error) {
+      console.warn(`warning: the wasm backend failed to start (${(error as Error).message})`);
+    }
+    if (started) return "wasm";
+    console.warn("warning: falling back to the tfjs cpu backend; training will be slow");
+  }
+  if (!(await tf.setBackend("cpu"))) throw new Error("The tfjs cpu backend failed to start");
+  return "cpu";
+}
