@@ -1,5 +1,5 @@
 /** Builds a tfjs LayersModel from an ArchSpec; layer names are the spec's names. */
-import * as tf from "@tensorflow/tfjs";
+import { tf } from "../backend/tf.ts";
 import type { ArchSpec, LayerSpec } from "./spec.ts";
 import { INPUT } from "./spec.ts";
 
