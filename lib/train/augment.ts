@@ -1,0 +1,45 @@
+/** Training-time augmentation of a batch of segments, drawn from a seeded generator. */
+import type { Augmentation } from "./config.ts";
+import type { Prng } from "./prng.ts";
+
+/** True if `augmentation` changes anything. */
+export function isAugmenting(augmentation: Augmentation): boolean {
+  return augmentation.signFlip || augmentation.amplitudeScale > 0 ||
+    augmentation.noiseStd > 0 || augmentation.timeShift > 0;
+}
+
+/**
+ * Augments `batch` ([count × length], segment-major) in place. Per segment, in this order: a
+ * circular time shift, a sign flip, an amplitude factor, then additive Gaussian noise. The
+ * draws come from `rng` in a fixed order, so the same generator state gives the same batch.
+ */
+export function augmentBatch(
+  batch: Float32Array,
+  length: number,
+  augmentation: Augmentation,
+  rng: Prng,
+): Float32Array {
+  if (!isAugmenting(augmentation)) return batch;
+  const count = batch.length / length;
+  const rotated = augmentation.timeShift > 0 ? new Float32Array(length) : null;
+  for (let s = 0; s < count; s++) {
+    const row = batch.subarray(s * length, (s + 1) * length);
+    if (rotated) {
+      const maxShift = Math.min(augmentation.timeShift, length - 1);
+      const shift = rng.int(2 * maxShift + 1) - maxShift;
+      // Rotation keeps every sample (the rhythm continues past the window's edge anyway).
+      for (let t = 0; t < length; t++) rotated[t] = row[(t - shift + length) % length];
+      row.set(rotated);
+    }
+    let gain = 1;
+    if (augmentation.signFlip && rng.next() < 0.5) gain = -1;
+    if (augmentation.amplitudeScale > 0) {
+      gain *= 1 + augmentation.amplitudeScale * (2 * rng.next() - 1);
+    }
+    if (gain !== 1) { for (let t = 0; t < length; t++) row[t] *= gain; }
+    if (augmentation.noiseStd > 0) {
+      for (let t = 0; t < length; t++) row[t] += augmentation.noiseStd * rng.normal();
+    }
+  }
+  return batch;
+}

@@ -1,0 +1,123 @@
+/**
+ * Subject-wise K-fold cross-validation: every fold trained into `<out>/fold-<i>`, then one
+ * decision threshold chosen on the pooled out-of-fold predictions (a threshold chosen on one
+ * small fold is mostly noise: findings.md), written back into each fold's metrics.json, and a
+ * summary with mean ± sd of validation Fβ in `<out>/cv.json`.
+ */
+import { join } from "node:path";
+import type { Dataset } from "../data/dataset.ts";
+import { writeJsonAtomic } from "../io/atomic.ts";
+import { type BinaryMetrics, binaryMetrics } from "../metrics/metrics.ts";
+import { type FoldJob, trainFold } from "./fold.ts";
+import type { RunMetrics, ValidationPredictions } from "./history.ts";
+import type { ProgressReporter } from "./progress.ts";
+import { saveRunMetrics } from "./run_dir.ts";
+import { chooseThreshold } from "./threshold.ts";
+
+/** Per fold: its run directory and validation metrics at the pooled threshold. */
+export interface CvFold {
+  fold: number;
+  dir: string;
+  validationSubjects: string[];
+  bestEpoch: number;
+  /** Metrics at the pooled threshold. */
+  metrics: BinaryMetrics;
+  /** The threshold this fold alone would have chosen, and its Fβ there (for comparison). */
+  foldThreshold: number;
+  foldThresholdFbeta: number;
+}
+
+/** The summary of a cross-validation (cv.json). */
+export interface CvSummary {
+  arch: string;
+  seed: number;
+  folds: number;
+  /** Chosen on the pooled out-of-fold predictions. */
+  threshold: number;
+  /** Mean and sample standard deviation over folds of Fβ at the pooled threshold. */
+  fbetaMean: number;
+  fbetaSd: number;
+  /** The same at 0.5. */
+  fbetaAtHalfMean: number;
+  fbetaAtHalfSd: number;
+  /** Metrics of all out-of-fold predictions pooled, at the pooled threshold. */
+  pooled: BinaryMetrics;
+  perFold: CvFold[];
+}
+
+/** The name of a fold's run directory under a cross-validation's output directory. */
+export function foldDirName(fold: number): string {
+  return `fold-${fold}`;
+}
+
+/** Trains every fold of `job` under `outDir` and writes `outDir/cv.json`; returns its summary. */
+export async function crossValidate(
+  dataset: Dataset,
+  job: FoldJob,
+  outDir: string,
+  progressFor: (fold: number) => ProgressReporter,
+): Promise<CvSummary> {
+  const runs: {
+    dir: string;
+    metrics: RunMetrics;
+    validation: ValidationPredictions;
+    subjects: string[];
+  }[] = [];
+  for (let fold = 0; fold < job.folds.length; fold++) {
+    const dir = join(outDir, foldDirName(fold));
+    const { config, result } = await trainFold(dataset, job, fold, dir, progressFor(fold));
+    runs.push({
+      dir,
+      metrics: result.metrics,
+      validation: result.validation,
+      subjects: config.validationSubjects,
+    });
+  }
+  const pooledLabels = runs.flatMap((r) => r.validation.labels);
+  const pooledScores = runs.flatMap((r) => r.validation.scores);
+  const { threshold, metrics: pooled } = chooseThreshold(pooledLabels, pooledScores);
+
+  const perFold: CvFold[] = [];
+  for (const [fold, run] of runs.entries()) {
+    const metrics = binaryMetrics(run.validation.labels, run.validation.scores, threshold);
+    perFold.push({
+      fold,
+      dir: run.dir,
+      validationSubjects: run.subjects,
+      bestEpoch: run.metrics.bestEpoch,
+      metrics,
+      foldThreshold: run.metrics.threshold,
+      foldThresholdFbeta: run.metrics.fbeta,
+    });
+    await saveRunMetrics(run.dir, {
+      ...run.metrics,
+      ...metrics,
+      threshold,
+      thresholdSource: "pooled-cv",
+    });
+  }
+  const atThreshold = meanSd(perFold.map((f) => f.metrics.fbeta));
+  const atHalf = meanSd(runs.map((r) => r.metrics.atHalf.fbeta));
+  const summary: CvSummary = {
+    arch: job.spec.name,
+    seed: job.seed,
+    folds: job.folds.length,
+    threshold,
+    fbetaMean: atThreshold.mean,
+    fbetaSd: atThreshold.sd,
+    fbetaAtHalfMean: atHalf.mean,
+    fbetaAtHalfSd: atHalf.sd,
+    pooled,
+    perFold,
+  };
+  await writeJsonAtomic(join(outDir, "cv.json"), summary);
+  return summary;
+}
+
+/** Mean and sample standard deviation (n − 1; 0 for a single value). */
+export function meanSd(values: readonly number[]): { mean: number; sd: number } {
+  const n = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const variance = n > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) : 0;
+  return { mean, sd: Math.sqrt(variance) };
+}

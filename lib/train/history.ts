@@ -1,0 +1,49 @@
+/** What the trainer records per epoch and about the validation set. */
+import type { BinaryMetrics } from "../metrics/metrics.ts";
+
+/** Validation figures of one epoch, at the decision threshold 0.5. */
+export interface EpochValidation {
+  loss: number;
+  fbeta: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+}
+
+/** One epoch of training (history.json holds these in order). */
+export interface EpochRecord {
+  epoch: number;
+  epochs: number;
+  /** Mean training loss over the epoch's steps. */
+  loss: number;
+  validation: EpochValidation;
+  /** Wall time of the training steps (validation excluded). */
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+/** Validation metrics of a run (metrics.json), at its decision threshold. */
+export interface RunMetrics extends BinaryMetrics {
+  /** Predict VA when the model's output ≥ threshold. */
+  threshold: number;
+  /**
+   * Where the threshold was chosen: on this run's validation subjects, or on the pooled
+   * out-of-fold predictions of a cross-validation (less noisy; findings.md).
+   */
+  thresholdSource: "fold-validation" | "pooled-cv";
+  /** Metrics at the fixed threshold 0.5, for comparison across runs. */
+  atHalf: BinaryMetrics;
+  /** The epoch whose weights were kept (best validation Fβ at 0.5). */
+  bestEpoch: number;
+  /** Epochs actually trained (fewer than configured after early stopping). */
+  epochsTrained: number;
+}
+
+/** The kept model's validation predictions (validation.json), for thresholds and plots. */
+export interface ValidationPredictions {
+  files: string[];
+  subjects: string[];
+  rhythms: string[];
+  labels: number[];
+  scores: number[];
+}
