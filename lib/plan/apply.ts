@@ -10,7 +10,8 @@ import type { MemoryPlan } from "./types.ts";
  *
  * A view's `offset` is the byte offset of its element [0, 0], i.e. inside its concat output:
  * the producing conv1d writes row t at `offset + t · C_of · elementBytes`. An alias (flatten,
- * in-place relu/sigmoid) has its source's offset, so its layer has nothing to copy.
+ * in-place relu or maxpool1d) has its source's offset: flatten then does nothing, relu and
+ * max-pool run in place.
  */
 export function applyPlan(ir: ModelIR, plan: MemoryPlan): ModelIR {
   checkPlan(ir, plan);

@@ -6,10 +6,9 @@
 import type { LayerIR, ModelIR } from "../ir/ir.ts";
 import { elementBytes, type LiveInterval, liveIntervals, tensorBytes } from "./lifetimes.ts";
 import { compareNames, intervalsOverlap } from "./_regions.ts";
+import { fitsInPlace, IN_PLACE_OPS } from "./in_place.ts";
 import { ARENA_ALIGN, type MemoryPlan } from "./types.ts";
 import { layerWorkspace } from "./workspace.ts";
-
-const IN_PLACE_OPS = new Set(["relu", "sigmoid"]);
 
 /**
  * Throws unless `plan` is a valid plan of `ir`:
@@ -17,9 +16,9 @@ const IN_PLACE_OPS = new Set(["relu", "sigmoid"]);
  *   tensors (neither view nor alias) at 4-byte-aligned offsets;
  * - each view is an input of the concat writing `of`, made by a conv1d and read by nothing
  *   else, at the channel offset the concat's input order gives, and all inputs of that concat
- *   are views; each alias is a flatten output or an element-wise output at its input's offset;
+ *   are views; each alias is a flatten, relu or maxpool1d output at its input's offset;
  * - no two tensors whose bytes overlap are live at the same layer, unless they are the same data
- *   (a view and its concat output, a flatten output and its input) or an element-wise layer
+ *   (a view and its concat output, a flatten output and its input) or a relu or maxpool1d
  *   overwrites an input that dies there. This error names both tensors.
  * - the sizes add up and the state and scratch buffers cover every layer's needs.
  */
@@ -136,15 +135,16 @@ function checkAliases(ir: ModelIR, plan: MemoryPlan, writers: Writers): void {
     const sharesInput = writer?.inputs.length === 1 && writer.inputs[0] === source;
     if (!writer || !sharesInput || (writer.op !== "flatten" && !IN_PLACE_OPS.has(writer.op))) {
       throw new RangeError(
-        `Alias "${name}" of "${source}": only a flatten, relu or sigmoid output may share its ` +
-          `input's bytes`,
+        `Alias "${name}" of "${source}": only a flatten, relu or maxpool1d output may share ` +
+          `its input's bytes`,
       );
     }
-    const sameLayout = tensorBytes(ir, name) === tensorBytes(ir, source) &&
-      elementBytes(name, ir.tensors[name]) === elementBytes(source, ir.tensors[source]);
-    if (!sameLayout || plan.tensors[name].offset !== plan.tensors[source].offset) {
+    const fits = writer.op === "flatten"
+      ? tensorBytes(ir, name) === tensorBytes(ir, source)
+      : fitsInPlace(ir, name, source);
+    if (!fits || plan.tensors[name].offset !== plan.tensors[source].offset) {
       throw new RangeError(
-        `Alias "${name}" of "${source}": must have the same size and offset as its source`,
+        `Alias "${name}" of "${source}": must fit in its source's bytes, at its offset`,
       );
     }
   }

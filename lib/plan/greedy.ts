@@ -7,7 +7,7 @@
  *    (the model input from layer 0, the model output to the last layer; see liveIntervals()).
  * 2. Sharing. Tensors the kernels can write in place get no bytes of their own
  *    (findSharedStorage()): concat inputs from convolutions are views of the concat output, a
- *    flatten output is its input, an element-wise output overwrites an input that dies there.
+ *    flatten output is its input, a relu or max-pool output overwrites an input that dies there.
  *    What remains are regions: a root tensor whose bytes live for the hull of the lifetimes of
  *    everything stored in it.
  * 3. Placement. Regions are taken largest first (ties: earlier first write, then name, so the
@@ -33,7 +33,7 @@ import { ARENA_ALIGN, type MemoryPlan } from "./types.ts";
 
 /**
  * A memory plan for `ir` from the greedy planner (largest first, lowest fitting offset), with
- * concat inputs, flatten and element-wise outputs stored in place where the kernels allow.
+ * concat inputs, flatten, relu and max-pool outputs stored in place where the kernels allow.
  *
  * @example Two tensors that are never live together share offset 0
  * ```ts

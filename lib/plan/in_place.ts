@@ -4,8 +4,9 @@
  *   (which can write its rows with the concat's row stride) and is read by nothing else; the
  *   concat layer then does nothing;
  * - a flatten output is its input's bytes ([T, C] row-major is already the flat vector);
- * - a relu or sigmoid output overwrites its input when nothing reads that input's bytes later
- *   (an element-wise kernel reads x[i] before it writes y[i]).
+ * - a relu or an unfused maxpool1d writes its output over its input when nothing reads that
+ *   input's bytes later (docs/int8-spec.md §6-7: relu reads x[i] before writing y[i]; max-pool
+ *   writes each output row after reading every input row it needs, and no later row reads it).
  */
 import type { LayerIR, ModelIR } from "../ir/ir.ts";
 import type { ViewPlacement } from "./types.ts";
@@ -17,7 +18,8 @@ export interface SharedStorage {
   aliases: Record<string, string>;
 }
 
-const ELEMENT_WISE_OPS = new Set(["relu", "sigmoid"]);
+/** Ops whose kernels may write their output over their (dying) input. */
+export const IN_PLACE_OPS: ReadonlySet<string> = new Set(["relu", "maxpool1d"]);
 
 /**
  * Views and aliases for `ir`, decided layer by layer in execution order. `intervals` are the
@@ -36,7 +38,7 @@ export function findSharedStorage(
     } else if (layer.op === "flatten") {
       requireSameBytes(ir, layer);
       shared.aliases[layer.output] = layer.inputs[0];
-    } else if (ELEMENT_WISE_OPS.has(layer.op) && canOverwriteInput(ir, layer, index)) {
+    } else if (IN_PLACE_OPS.has(layer.op) && canOverwriteInput(ir, layer, index)) {
       shared.aliases[layer.output] = layer.inputs[0];
     }
   });
@@ -44,7 +46,7 @@ export function findSharedStorage(
 
   function canOverwriteInput(ir: ModelIR, layer: LayerIR, index: number): boolean {
     const input = layer.inputs[0];
-    if (tensorBytes(ir, input) !== tensorBytes(ir, layer.output)) return false;
+    if (!fitsInPlace(ir, layer.output, input)) return false;
     const root = storageRoot(input, shared);
     // Every tensor stored in the input's bytes must be dead after this layer.
     return Object.keys(intervals).every((name) =>
@@ -123,4 +125,13 @@ function requireSameBytes(ir: ModelIR, layer: LayerIR): void {
         `does not match its input "${input}" (${inputBytes} bytes)`,
     );
   }
+}
+
+/**
+ * True if `output` can sit at its input's offset: same element size, and no more bytes (a
+ * relu's output has its input's size, a max-pool's is smaller).
+ */
+export function fitsInPlace(ir: ModelIR, output: string, input: string): boolean {
+  return elementBytes(output, ir.tensors[output]) === elementBytes(input, ir.tensors[input]) &&
+    tensorBytes(ir, output) <= tensorBytes(ir, input);
 }

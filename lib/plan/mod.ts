@@ -4,7 +4,7 @@
  *
  * - {@linkcode planMemory} places tensors by lifetime (greedy, largest first), with concat
  *   inputs written in place into the concat output (views), flatten as a no-op alias, and
- *   element-wise layers overwriting an input that dies there.
+ *   relu and max-pool layers overwriting an input that dies there.
  * - {@linkcode trivialPlan} is the baseline: every tensor its own bytes, nothing shared.
  * - {@linkcode checkPlan} re-derives lifetimes from the graph and throws, naming both tensors,
  *   if two live tensors overlap; the tests run it on every plan.
@@ -20,8 +20,8 @@
  * - Root tensors sit at 4-byte-aligned offsets (word loads for SMLAD; LDRD/LDM fault unaligned).
  * - A tensor with `view` is written by its conv1d at `offset` with a row stride of the concat
  *   output's channel count; the concat layer then does nothing. Flatten outputs have their
- *   input's offset (nothing to do); a relu/sigmoid whose output offset equals its input's runs
- *   in place.
+ *   input's offset (nothing to do); a relu or maxpool1d whose output offset equals its
+ *   input's runs in place.
  * - Kernel state and scratch sizes come from one table, workspace.ts (docs/int8-spec.md,
  *   "State and scratch").
  *

@@ -5,8 +5,8 @@ import { compareNames } from "./_regions.ts";
 import type { MemoryPlan } from "./types.ts";
 
 /**
- * A text picture of `plan`: a summary line, the layer legend, then one row per tensor (in order
- * of first write, then offset) with its offset, size, how it shares bytes, and one cell per
+ * A text picture of `plan`: a summary line, the layer legend, then one row per tensor (the
+ * model input first, then in order of first write and offset) with its offset, size, how it shares bytes, and one cell per
  * layer: `W` the layer writes it, `R` the layer reads it, `-` live and untouched, `.` free.
  * The last line gives the bytes held live at each layer; its maximum is the lower bound no
  * planner can beat without recomputing tensors.
@@ -42,6 +42,7 @@ export function formatTimeline(ir: ModelIR, plan: MemoryPlan): string {
   const layerCount = ir.layers.length;
   const cellWidth = String(layerCount - 1).length;
   const names = Object.keys(plan.tensors).sort((a, b) =>
+    Number(b === ir.input) - Number(a === ir.input) ||
     plan.tensors[a].firstLayer - plan.tensors[b].firstLayer ||
     plan.tensors[a].offset - plan.tensors[b].offset || compareNames(a, b)
   );

@@ -57,7 +57,7 @@ export interface MemoryPlan {
   views: Record<string, ViewPlacement>;
   /**
    * Tensors that share the bytes of the tensor named: a flatten output is its input's bytes
-   * (flatten does nothing), and an element-wise layer (relu, sigmoid) whose input dies there
+   * (flatten does nothing), and a relu or unfused maxpool1d whose input dies there
    * writes its output over its input.
    */
   aliases: Record<string, string>;

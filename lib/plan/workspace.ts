@@ -18,13 +18,14 @@ type WorkspaceRule = (layer: LayerIR, ir: ModelIR) => LayerWorkspace;
 const NONE: WorkspaceRule = () => ({ stateBytes: 0, scratchBytes: 0 });
 
 /**
- * Per-op rules. Only the GRU keeps state or needs scratch:
- * - state: the hidden state h, `units` values: int16 (Q0.15) in the int8 form, float32 in the
- *   float form;
- * - scratch: the update gate z, the reset product r ⊙ h₋₁ and the candidate ĥ of one time step,
- *   3 × units values of the state's type, because h can only be overwritten once ĥ is known.
- * Convolutions (also with a fused pool), dense layers and the element-wise ops compute each
- * output element from their inputs directly and need none.
+ * Per-op rules, from docs/int8-spec.md §16 "State and scratch". Only the GRU keeps state or
+ * needs scratch:
+ * - state: the hidden state h, int16[U] (Q0.15); zeroed at the start of each inference;
+ * - scratch: r ⊙ h and the next state hn, int16[2U], separate from h because every unit's
+ *   candidate reads all of r ⊙ h and every unit's gates read the old h.
+ * The float form keeps the same buffers as float32 (4 bytes a value).
+ * Convolutions (also with a fused pool: the running max and the accumulator stay in registers),
+ * dense layers and the element-wise ops need none.
  */
 const RULES: Record<OpIR, WorkspaceRule> = {
   conv1d: NONE,
@@ -42,7 +43,7 @@ const RULES: Record<OpIR, WorkspaceRule> = {
     const stateElementBytes = ir.form === "int8" ? 2 : 4;
     return {
       stateBytes: units * stateElementBytes,
-      scratchBytes: 3 * units * stateElementBytes,
+      scratchBytes: 2 * units * stateElementBytes,
     };
   },
 };
