@@ -45,10 +45,10 @@ export function parseSegmentText(bytes: Uint8Array, out: Float32Array, file: str
     let lineEnd = bytes.indexOf(LF, pos);
     if (lineEnd < 0) lineEnd = end;
     const stop = lineEnd > pos && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
-    const value = parseFast(bytes, pos, stop);
-    if (count < SEGMENT_LENGTH) {
-      out[count] = Number.isNaN(value) ? parseSlow(bytes, pos, stop, file, count + 1) : value;
-    }
+    let value = parseFast(bytes, pos, stop);
+    if (Number.isNaN(value)) value = parseSlow(bytes, pos, stop, file, count + 1);
+    // Lines past the end are still checked, so a stray blank line is reported as such.
+    if (count < SEGMENT_LENGTH) out[count] = value;
     count++;
     pos = lineEnd + 1;
   }
