@@ -187,9 +187,10 @@ function trainStep(
       : null;
     return optimizer.minimize(
       () => {
-        const p = (model.apply(x, { training: true }) as tf.Tensor).clipByValue(
+        // Squeezed into [ε, 1 − ε] so log() stays finite; unlike clipping, this keeps a NaN
+        // output NaN, so a diverged model shows as a NaN loss.
+        const p = (model.apply(x, { training: true }) as tf.Tensor).mul(1 - 2 * EPSILON).add(
           EPSILON,
-          1 - EPSILON,
         );
         const perSample = y.mul(p.log()).add(tf.scalar(1).sub(y).mul(tf.scalar(1).sub(p).log()))
           .neg();

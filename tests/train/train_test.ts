@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { setupBackend } from "../../lib/backend/mod.ts";
+import { type ArchSpec, compact, nnom } from "../../lib/model/mod.ts";
+import {
+  defaultsFor,
+  train,
+  type TrainConfig,
+  TrainingDivergedError,
+} from "../../lib/train/mod.ts";
+import { splitBySubject, syntheticDataset } from "./_synthetic.ts";
+
+await setupBackend("wasm");
+
+function configFor(spec: ArchSpec, overrides: Partial<TrainConfig> = {}): TrainConfig {
+  return {
+    ...defaultsFor(spec.name),
+    arch: spec.name,
+    seed: 11,
+    folds: 4,
+    fold: 3,
+    data: "synthetic",
+    trainSubjects: ["S01", "S02", "S03"],
+    validationSubjects: ["S04"],
+    inputClip: spec.inputClip,
+    backend: "wasm",
+    epochs: 1,
+    batchSize: 8,
+    ...overrides,
+  };
+}
+
+const dataset = syntheticDataset(4, 12);
+const split = splitBySubject(dataset, 3);
+
+Deno.test("train() gives the same weights twice (nnom, with dropout and augmentation)", () => {
+  const config = configFor(nnom, {
+    augmentation: { signFlip: true, amplitudeScale: 0.1, noiseStd: 0.05, timeShift: 20 },
+  });
+  const weights = () => {
+    const { model } = train(dataset, split, nnom, config);
+    const values = model.getWeights().map((w) => Array.from(w.dataSync()));
+    model.dispose();
+    return values;
+  };
+  const first = weights();
+  assert.deepEqual(weights(), first);
+  const other = train(dataset, split, nnom, { ...config, seed: 12 }).model;
+  assert.notDeepEqual(other.getWeights().map((w) => Array.from(w.dataSync())), first);
+});
+
+Deno.test("train() learns a separable task and records history, metrics and predictions", () => {
+  const config = configFor(compact, { epochs: 4, learningRate: 1e-2, patience: 10 });
+  const result = train(dataset, split, compact, config);
+  assert.equal(result.history.length, 4);
+  assert.ok(result.history[3].loss < result.history[0].loss, "the training loss did not fall");
+  assert.ok(result.metrics.fbeta >= 0.9, `validation Fβ ${result.metrics.fbeta}`);
+  assert.equal(result.metrics.thresholdSource, "fold-validation");
+  assert.ok(result.metrics.threshold > 0 && result.metrics.threshold < 1);
+  assert.deepEqual(result.validation.subjects, Array(12).fill("S04"));
+  assert.equal(result.validation.scores.length, 12);
+  assert.deepEqual(result.validation.rhythms.slice(0, 2), ["SR", "VT"]);
+});
+
+Deno.test("train() keeps the best epoch's weights and stops early after `patience` epochs", () => {
+  // A learning rate of 0 never improves on epoch 1, so patience 2 stops after epoch 3.
+  const config = configFor(compact, { epochs: 10, learningRate: 0, patience: 2 });
+  const notes: string[] = [];
+  const result = train(dataset, split, compact, config, {
+    epochStart() {},
+    step() {},
+    epochEnd() {},
+    note: (message) => notes.push(message),
+  });
+  assert.equal(result.history.length, 3);
+  assert.equal(result.metrics.bestEpoch, 1);
+  assert.equal(result.metrics.epochsTrained, 3);
+  assert.match(notes.join("\n"), /early stop/);
+});
+
+Deno.test("train() throws TrainingDivergedError naming the epoch and step when the loss is NaN", () => {
+  const poisoned = syntheticDataset(4, 12);
+  poisoned.samples.fill(NaN, 0, 1250 * 48);
+  assert.throws(
+    () => train(poisoned, split, compact, configFor(compact)),
+    (error: Error) =>
+      error instanceof TrainingDivergedError && /epoch 1, step 1 of 5/.test(error.message),
+  );
+});
+
+Deno.test("train() rejects an empty training split", () => {
+  assert.throws(
+    () => train(dataset, { train: [], validation: split.validation }, compact, configFor(compact)),
+    { name: "RangeError", message: /training split is empty/ },
+  );
+});
