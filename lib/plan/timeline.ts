@@ -6,8 +6,9 @@ import type { MemoryPlan } from "./types.ts";
 
 /**
  * A text picture of `plan`: a summary line, the layer legend, then one row per tensor (the
- * model input first, then in order of first write and offset) with its offset, size, how it shares bytes, and one cell per
- * layer: `W` the layer writes it, `R` the layer reads it, `-` live and untouched, `.` free.
+ * model input first, then in order of first write and offset) with its offset, size, how it
+ * shares bytes, and one cell per layer: `W` the layer writes it, `R` the layer reads it, `-` live
+ * and untouched, `.` free.
  * The last line gives the bytes held live at each layer; its maximum is the lower bound no
  * planner can beat without recomputing tensors.
  *

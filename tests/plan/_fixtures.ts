@@ -133,8 +133,8 @@ export function seededRandom(seed: number): () => number {
 /**
  * A random, well-formed graph of 3–14 layers drawn from `random`: convolutions (often several
  * from one tensor with equal lengths, then concatenated), concats of arbitrary producers,
- * relu, sigmoid, max-pool, flatten, dense and GRU, tensors read many times or never. Shapes are only
- * as consistent as the planner needs (rows and channels, not conv geometry).
+ * relu, sigmoid, max-pool, flatten, dense and GRU, tensors read many times or never. Shapes are
+ * only as consistent as the planner needs (rows and channels, not conv geometry).
  */
 export function randomGraph(random: () => number): ModelIR {
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];

@@ -188,7 +188,7 @@ Deno.test("planMemory() gives the same plan whatever the order of the tensors' k
   assert.deepEqual(planMemory(reversed), planMemory(ir));
 });
 
-Deno.test("liveIntervals() of nnom: input from the start, output to the end, views to concat", () => {
+Deno.test("liveIntervals() of nnom: the input from the start, the output to the end", () => {
   const intervals = liveIntervals(nnomIR());
   assert.deepEqual(intervals, {
     input: { first: 0, last: 2 },
