@@ -40,3 +40,10 @@ export {
   summaryLine,
   TerminalProgress,
 } from "./progress.ts";
+export {
+  accuracyByRhythm,
+  learningCurveRows,
+  loadRunsForReport,
+  runDirsOf,
+  thresholdCurve,
+} from "./report.ts";
