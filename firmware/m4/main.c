@@ -38,8 +38,9 @@ static int same_bytes(const uint8_t *a, const char *b, uint32_t n) {
 
 /* Fills the free stack below the caller's frame with a pattern (leaving 64 bytes of margin). */
 __attribute__((noinline)) static void paint_stack(void) {
-  uint32_t here;
-  for (uint32_t *p = __bss_end; p < &here - 16; p++) *p = STACK_PATTERN;
+  uintptr_t sp;
+  __asm__ volatile("mov %0, sp" : "=r"(sp));
+  for (uint32_t *p = __bss_end; (uintptr_t)p < sp - 64; p++) *p = STACK_PATTERN;
 }
 
 /* Bytes between the top of RAM and the deepest word that lost the pattern. */
