@@ -20,7 +20,10 @@ import { layerWorkspace } from "./workspace.ts";
  * - no two tensors whose bytes overlap are live at the same layer, unless they are the same data
  *   (a view and its concat output, a flatten output and its input) or a relu or maxpool1d
  *   overwrites an input that dies there. This error names both tensors.
- * - the sizes add up and the state and scratch buffers cover every layer's needs.
+ * - a layer's state and scratch in the arena (`workspace`) are aligned, apart from each other
+ *   and from every tensor live at that layer;
+ * - the sizes add up and the state and scratch buffers cover the needs of every layer without
+ *   a workspace in the arena.
  */
 export function checkPlan(ir: ModelIR, plan: MemoryPlan): void {
   const intervals = liveIntervals(ir);
@@ -29,6 +32,7 @@ export function checkPlan(ir: ModelIR, plan: MemoryPlan): void {
   checkViews(ir, plan, writers);
   checkAliases(ir, plan, writers);
   checkNoLiveOverlap(ir, plan, intervals, writers);
+  checkWorkspace(ir, plan, intervals);
   checkTotals(ir, plan);
 }
 
@@ -157,12 +161,7 @@ function checkNoLiveOverlap(
   writers: Writers,
 ): void {
   const sameData = sameDataClasses(ir, plan);
-  const footprint = (name: string): [number, number] => {
-    const view = plan.views[name];
-    if (view) return footprint(view.of);
-    const { offset, bytes } = plan.tensors[name];
-    return [offset, offset + bytes];
-  };
+  const footprint = (name: string) => bytesHeld(plan, name);
   const overwritesDyingInput = (name: string, input: string): boolean => {
     const writer = writers.get(name);
     return plan.aliases[name] === input && writer !== undefined &&
@@ -188,6 +187,17 @@ function checkNoLiveOverlap(
 }
 
 /**
+ * The byte range [start, end) a tensor may touch: its own bytes, or for a view (whose rows are
+ * spread over its concat output) the whole concat output.
+ */
+function bytesHeld(plan: MemoryPlan, name: string): [number, number] {
+  const view = plan.views[name];
+  if (view) return bytesHeld(plan, view.of);
+  const { offset, bytes } = plan.tensors[name];
+  return [offset, offset + bytes];
+}
+
+/**
  * A function giving each tensor a representative of its "same data" class: a view and its concat
  * output, a flatten output and its input hold one set of bytes, so they never conflict.
  */
@@ -209,11 +219,55 @@ function sameDataClasses(ir: ModelIR, plan: MemoryPlan): (name: string) => strin
   return find;
 }
 
+function checkWorkspace(
+  ir: ModelIR,
+  plan: MemoryPlan,
+  intervals: Record<string, LiveInterval>,
+): void {
+  for (const [layerName, placement] of Object.entries(plan.workspace)) {
+    const index = ir.layers.findIndex((layer) => layer.name === layerName);
+    if (index < 0) {
+      throw new ReferenceError(`Plan has a workspace for unknown layer "${layerName}"`);
+    }
+    const needs = layerWorkspace(ir.layers[index], ir);
+    const parts: [string, number, number][] = [
+      ["state", placement.stateOffset, placement.stateBytes],
+      ["scratch", placement.scratchOffset, placement.scratchBytes],
+    ];
+    if (placement.stateBytes < needs.stateBytes || placement.scratchBytes < needs.scratchBytes) {
+      throw new RangeError(
+        `Layer "${layerName}" needs ${needs.stateBytes} state and ${needs.scratchBytes} ` +
+          `scratch bytes; its workspace has ${placement.stateBytes} and ${placement.scratchBytes}`,
+      );
+    }
+    for (const [part, offset, bytes] of parts) {
+      const where = `Layer "${layerName}": ${part} at bytes ${offset}–${offset + bytes - 1}`;
+      if (!Number.isInteger(offset) || offset < 0 || offset % ARENA_ALIGN !== 0) {
+        throw new RangeError(`${where} is not at a ${ARENA_ALIGN}-byte-aligned offset`);
+      }
+      if (offset + bytes > plan.arenaBytes) {
+        throw new RangeError(`${where} extends past the ${plan.arenaBytes}-byte arena`);
+      }
+      for (const name of Object.keys(plan.tensors).sort(compareNames)) {
+        const live = intervals[name].first <= index && index <= intervals[name].last;
+        const [start, end] = bytesHeld(plan, name);
+        if (live && start < offset + bytes && offset < end) {
+          throw new RangeError(`${where} overlaps tensor "${name}", live at that layer`);
+        }
+      }
+    }
+    const [[, stateOffset, stateBytes], [, scratchOffset, scratchBytes]] = parts;
+    if (stateOffset < scratchOffset + scratchBytes && scratchOffset < stateOffset + stateBytes) {
+      throw new RangeError(`Layer "${layerName}": its state and scratch overlap`);
+    }
+  }
+}
+
 function checkTotals(ir: ModelIR, plan: MemoryPlan): void {
   if (plan.arenaBytes % ARENA_ALIGN !== 0) {
     throw new RangeError(`Arena size ${plan.arenaBytes} is not a multiple of ${ARENA_ALIGN}`);
   }
-  for (const layer of ir.layers) {
+  for (const layer of ir.layers.filter((layer) => !plan.workspace[layer.name])) {
     const { stateBytes, scratchBytes } = layerWorkspace(layer, ir);
     if (stateBytes > plan.stateBytes || scratchBytes > plan.scratchBytes) {
       throw new RangeError(

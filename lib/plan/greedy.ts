@@ -10,10 +10,12 @@
  *    flatten output is its input, a relu or max-pool output overwrites an input that dies there.
  *    What remains are regions: a root tensor whose bytes live for the hull of the lifetimes of
  *    everything stored in it.
- * 3. Placement. Regions are taken largest first (ties: earlier first write, then name, so the
- *    plan is deterministic). Each goes at the lowest 4-byte-aligned offset where it does not
+ * 3. Placement. Regions are taken largest first (ties: earlier first write, then name, tensors
+ *    before workspaces, so the plan is deterministic). Each goes at the lowest 4-byte-aligned offset where it does not
  *    overlap any already placed region whose lifetime overlaps its own. Large regions placed
  *    first pin the peak; the small ones then fill the gaps around them.
+ *    With `workspaceInArena`, each layer's state and scratch is one more region, live only
+ *    while that layer runs.
  * 4. Arena size = the end of the highest region, rounded up to 4 bytes.
  *
  * The result is not guaranteed minimal (that problem is NP-hard), but it is never worse than
@@ -28,8 +30,9 @@ import {
   intervalsOverlap,
   type Region,
   storageRegions,
+  workspaceRegions,
 } from "./_regions.ts";
-import { ARENA_ALIGN, type MemoryPlan } from "./types.ts";
+import { ARENA_ALIGN, type MemoryPlan, type PlanOptions } from "./types.ts";
 
 /**
  * A memory plan for `ir` from the greedy planner (largest first, lowest fitting offset), with
@@ -62,21 +65,25 @@ import { ARENA_ALIGN, type MemoryPlan } from "./types.ts";
  * assert.deepEqual(plan.arenaBytes, 112);
  * ```
  */
-export function planMemory(ir: ModelIR): MemoryPlan {
+export function planMemory(ir: ModelIR, options: PlanOptions = {}): MemoryPlan {
   const intervals = liveIntervals(ir);
   const shared = findSharedStorage(ir, intervals);
-  const regions = storageRegions(ir, intervals, shared);
-  const byDescendingSize = [...regions].sort((a, b) =>
-    b.bytes - a.bytes || a.interval.first - b.interval.first || compareNames(a.root, b.root)
+  const regions = [
+    ...storageRegions(ir, intervals, shared),
+    ...(options.workspaceInArena ? workspaceRegions(ir) : []),
+  ];
+  const byDescendingSize = regions.sort((a, b) =>
+    b.bytes - a.bytes || a.interval.first - b.interval.first || compareNames(a.root, b.root) ||
+    Number(a.workspaceOf !== undefined) - Number(b.workspaceOf !== undefined)
   );
   const placed: { region: Region; offset: number }[] = [];
-  const offsets = new Map<string, number>();
+  const offsets = new Map<Region, number>();
   for (const region of byDescendingSize) {
     const offset = lowestFreeOffset(region, placed);
     placed.push({ region, offset });
-    offsets.set(region.root, offset);
+    offsets.set(region, offset);
   }
-  return assemblePlan(ir, "greedy", intervals, shared, regions, offsets);
+  return assemblePlan(ir, "greedy", intervals, shared, offsets);
 }
 
 /** The lowest aligned offset where `region` fits between the live placed regions. */

@@ -14,7 +14,10 @@
  * Contract with the code generator and the runtime:
  * - RAM = one arena of `arenaBytes` (every activation tensor, the model input and output
  *   included) + one state buffer of `stateBytes` (GRU hidden state) + one scratch buffer of
- *   `scratchBytes`; state and scratch are separate static buffers, not in the arena.
+ *   `scratchBytes`; by default state and scratch are separate static buffers, not in the arena.
+ *   With `planMemory(ir, { workspaceInArena: true })` they are in the arena instead, at
+ *   `plan.workspace[layerName].stateOffset` / `.scratchOffset`, valid only while that layer
+ *   runs (the kernel zeroes the state first); `stateBytes` and `scratchBytes` are then 0.
  * - The caller writes the quantized input into the arena at the input tensor's offset before
  *   the first layer, and reads the output from the arena after the last.
  * - Root tensors sit at 4-byte-aligned offsets (word loads for SMLAD; LDRD/LDM fault unaligned).
@@ -69,7 +72,13 @@
  *
  * @module
  */
-export type { MemoryPlan, TensorPlacement, ViewPlacement } from "./types.ts";
+export type {
+  MemoryPlan,
+  PlanOptions,
+  TensorPlacement,
+  ViewPlacement,
+  WorkspacePlacement,
+} from "./types.ts";
 export { ARENA_ALIGN } from "./types.ts";
 export { planMemory } from "./greedy.ts";
 export { trivialPlan } from "./trivial.ts";

@@ -8,7 +8,8 @@ import type { MemoryPlan } from "./types.ts";
  * A text picture of `plan`: a summary line, the layer legend, then one row per tensor (the
  * model input first, then in order of first write and offset) with its offset, size, how it
  * shares bytes, and one cell per layer: `W` the layer writes it, `R` the layer reads it, `-` live
- * and untouched, `.` free.
+ * and untouched, `.` free. A layer's state and scratch in the arena (`workspaceInArena`) get
+ * rows "layer:state" and "layer:scratch", marked `#` while that layer runs.
  * The last line gives the bytes held live at each layer; its maximum is the lower bound no
  * planner can beat without recomputing tensors.
  *
@@ -40,28 +41,11 @@ import type { MemoryPlan } from "./types.ts";
  * ```
  */
 export function formatTimeline(ir: ModelIR, plan: MemoryPlan): string {
-  const layerCount = ir.layers.length;
-  const cellWidth = String(layerCount - 1).length;
-  const names = Object.keys(plan.tensors).sort((a, b) =>
-    Number(b === ir.input) - Number(a === ir.input) ||
-    plan.tensors[a].firstLayer - plan.tensors[b].firstLayer ||
-    plan.tensors[a].offset - plan.tensors[b].offset || compareNames(a, b)
+  const cellWidth = String(ir.layers.length - 1).length;
+  const rows = [...tensorRows(ir, plan), ...workspaceRows(ir, plan)].sort((a, b) =>
+    Number(b.name === ir.input) - Number(a.name === ir.input) || a.first - b.first ||
+    a.offset - b.offset || compareNames(a.name, b.name)
   );
-  const rows = names.map((name) => {
-    const placement = plan.tensors[name];
-    const cells = ir.layers.map((layer, index) => {
-      if (layer.output === name) return "W";
-      if (layer.inputs.includes(name)) return "R";
-      return index >= placement.firstLayer && index <= placement.lastLayer ? "-" : ".";
-    });
-    return [
-      name,
-      String(placement.offset),
-      String(placement.bytes),
-      sharing(name, plan),
-      cells.map((cell) => cell.padStart(cellWidth)).join(" "),
-    ];
-  });
   const header = [
     "tensor",
     "offset",
@@ -69,7 +53,16 @@ export function formatTimeline(ir: ModelIR, plan: MemoryPlan): string {
     "shares",
     ir.layers.map((_, index) => String(index).padStart(cellWidth)).join(" "),
   ];
-  const table = alignColumns([header, ...rows], [false, true, true, false, false]);
+  const table = alignColumns([
+    header,
+    ...rows.map((row) => [
+      row.name,
+      String(row.offset),
+      String(row.bytes),
+      row.shares,
+      row.cells.map((cell) => cell.padStart(cellWidth)).join(" "),
+    ]),
+  ], [false, true, true, false, false]);
   const legend = ir.layers.map((layer, index) => `${index} ${layer.name}`).join(", ");
   const live = liveBytesByLayer(ir, plan);
   return [
@@ -83,6 +76,51 @@ export function formatTimeline(ir: ModelIR, plan: MemoryPlan): string {
   ].join("\n");
 }
 
+interface TimelineRow {
+  name: string;
+  offset: number;
+  bytes: number;
+  shares: string;
+  first: number;
+  cells: string[];
+}
+
+function tensorRows(ir: ModelIR, plan: MemoryPlan): TimelineRow[] {
+  return Object.entries(plan.tensors).map(([name, placement]) => ({
+    name,
+    offset: placement.offset,
+    bytes: placement.bytes,
+    shares: sharing(name, plan),
+    first: placement.firstLayer,
+    cells: ir.layers.map((layer, index) => {
+      if (layer.output === name) return "W";
+      if (layer.inputs.includes(name)) return "R";
+      return index >= placement.firstLayer && index <= placement.lastLayer ? "-" : ".";
+    }),
+  }));
+}
+
+/** Rows "layer:state" and "layer:scratch" for workspaces in the arena, `#` while in use. */
+function workspaceRows(ir: ModelIR, plan: MemoryPlan): TimelineRow[] {
+  return ir.layers.flatMap((layer, index) => {
+    const workspace = plan.workspace[layer.name];
+    if (!workspace) return [];
+    const cells = ir.layers.map((_, column) => column === index ? "#" : ".");
+    const parts: [string, number, number][] = [
+      ["state", workspace.stateOffset, workspace.stateBytes],
+      ["scratch", workspace.scratchOffset, workspace.scratchBytes],
+    ];
+    return parts.filter(([, , bytes]) => bytes > 0).map(([part, offset, bytes]) => ({
+      name: `${layer.name}:${part}`,
+      offset,
+      bytes,
+      shares: "workspace",
+      first: index,
+      cells,
+    }));
+  });
+}
+
 /** How `name` shares bytes: "in concat@channel" for a view, "=source" for an alias. */
 function sharing(name: string, plan: MemoryPlan): string {
   const view = plan.views[name];
@@ -91,7 +129,7 @@ function sharing(name: string, plan: MemoryPlan): string {
   return source === undefined ? "" : `=${source}`;
 }
 
-/** Bytes of distinct storage held live at each layer. */
+/** Bytes of distinct storage (and workspace) held live in the arena at each layer. */
 function liveBytesByLayer(ir: ModelIR, plan: MemoryPlan): number[] {
   const shared: SharedStorage = { views: plan.views, aliases: plan.aliases };
   return ir.layers.map((_, index) => {
@@ -101,7 +139,9 @@ function liveBytesByLayer(ir: ModelIR, plan: MemoryPlan): number[] {
         roots.add(storageRoot(name, shared));
       }
     }
-    return [...roots].reduce((sum, root) => sum + plan.tensors[root].bytes, 0);
+    const workspace = plan.workspace[ir.layers[index].name];
+    const workspaceBytes = workspace ? workspace.stateBytes + workspace.scratchBytes : 0;
+    return [...roots].reduce((sum, root) => sum + plan.tensors[root].bytes, workspaceBytes);
   });
 }
 

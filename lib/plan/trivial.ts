@@ -5,7 +5,7 @@
  */
 import type { ModelIR } from "../ir/ir.ts";
 import { alignUp, liveIntervals } from "./lifetimes.ts";
-import { assemblePlan, storageRegions } from "./_regions.ts";
+import { assemblePlan, type Region, storageRegions } from "./_regions.ts";
 import { ARENA_ALIGN, type MemoryPlan } from "./types.ts";
 
 /**
@@ -32,11 +32,11 @@ export function trivialPlan(ir: ModelIR): MemoryPlan {
   const intervals = liveIntervals(ir);
   const unshared = { views: {}, aliases: {} };
   const regions = storageRegions(ir, intervals, unshared);
-  const offsets = new Map<string, number>();
+  const offsets = new Map<Region, number>();
   let next = 0;
   for (const region of regions) {
-    offsets.set(region.root, next);
+    offsets.set(region, next);
     next = alignUp(next + region.bytes, ARENA_ALIGN);
   }
-  return assemblePlan(ir, "trivial", intervals, unshared, regions, offsets);
+  return assemblePlan(ir, "trivial", intervals, unshared, offsets);
 }

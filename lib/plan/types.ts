@@ -29,6 +29,16 @@ export interface ViewPlacement {
   channelOffset: number;
 }
 
+/** A layer's state and scratch, placed inside the arena for that layer's run only. */
+export interface WorkspacePlacement {
+  /** Arena offset of the layer's state, a multiple of ARENA_ALIGN. */
+  stateOffset: number;
+  stateBytes: number;
+  /** Arena offset of the layer's scratch, a multiple of ARENA_ALIGN. */
+  scratchOffset: number;
+  scratchBytes: number;
+}
+
 /**
  * A plan of one model's RAM. Three kinds of memory, each a separate static buffer in the
  * generated C:
@@ -38,7 +48,10 @@ export interface ViewPlacement {
  *   all recurrent layers because layers run one at a time and the state is reset per inference;
  * - the scratch buffer (`scratchBytes`): per-kernel working memory, shared by all layers.
  *
- * State and scratch are not placed in the arena.
+ * By default state and scratch are those separate buffers and `workspace` is empty. With
+ * planMemory's `workspaceInArena` option, every layer that needs state or scratch gets them
+ * inside the arena instead (`workspace[layerName]`), placed like a tensor that lives only while
+ * that layer runs; the separate buffers then only cover layers absent from `workspace` (none).
  */
 export interface MemoryPlan {
   /** Which planner made it. */
@@ -61,6 +74,18 @@ export interface MemoryPlan {
    * writes its output over its input.
    */
   aliases: Record<string, string>;
+  /** State and scratch in the arena, by layer name (only with `workspaceInArena`). */
+  workspace: Record<string, WorkspacePlacement>;
+}
+
+/** Options of planMemory(). */
+export interface PlanOptions {
+  /**
+   * Place each layer's state and scratch in the arena, live for that layer only
+   * (docs/int8-spec.md §16 allows it: the GRU state is zeroed at the start of each inference
+   * and not needed after the layer). Default false: separate static buffers.
+   */
+  workspaceInArena?: boolean;
 }
 
 /**

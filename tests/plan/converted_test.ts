@@ -35,6 +35,10 @@ Deno.test("planMemory() fits the converted int8 nnom model in 3,820 bytes (≤ 4
   assert.ok(rows.every((row) => row.sqnrDb !== null), "every layer has an SQNR");
   assert.match(formatLayerReport(rows, plan), /= 3820 bytes$/);
   assert.match(formatTimeline(planned, plan), /^Memory plan \(greedy\): arena 3748 B/);
+  // The GRU's state and scratch fit in the arena beside the tensors live at the GRU.
+  const inArena = planMemory(int8IR, { workspaceInArena: true });
+  checkPlan(int8IR, inArena);
+  assert.equal(inArena.totalBytes, 3748);
 });
 
 Deno.test("planMemory() plans the converted int8 compact model", () => {
