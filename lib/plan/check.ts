@@ -107,8 +107,13 @@ function checkViews(ir: ModelIR, plan: MemoryPlan, writers: Writers): void {
     }
     const tensor = ir.tensors[name];
     const parent = ir.tensors[view.of];
-    if (tensor.shape.length !== 2 || tensor.shape[0] !== parent.shape[0]) {
-      throw new RangeError(`View "${name}": shape [${tensor.shape}] is not rows of "${view.of}"`);
+    const fitsInRows = tensor.shape.length === 2 && tensor.shape[0] === parent.shape[0] &&
+      expectedChannel + tensor.shape[1] <= parent.shape[1];
+    if (!fitsInRows) {
+      throw new RangeError(
+        `View "${name}": shape [${tensor.shape}] at channel ${expectedChannel} does not fit in ` +
+          `"${view.of}" [${parent.shape}]`,
+      );
     }
     if (tensor.dtype !== parent.dtype || tensor.dec !== parent.dec) {
       throw new RangeError(`View "${name}": dtype or dec differs from its concat "${view.of}"`);

@@ -10,12 +10,13 @@
  *    flatten output is its input, a relu or max-pool output overwrites an input that dies there.
  *    What remains are regions: a root tensor whose bytes live for the hull of the lifetimes of
  *    everything stored in it.
- * 3. Placement. Regions are taken largest first (ties: earlier first write, then name, tensors
- *    before workspaces, so the plan is deterministic). Each goes at the lowest 4-byte-aligned offset where it does not
- *    overlap any already placed region whose lifetime overlaps its own. Large regions placed
- *    first pin the peak; the small ones then fill the gaps around them.
  *    With `workspaceInArena`, each layer's state and scratch is one more region, live only
  *    while that layer runs.
+ * 3. Placement. Regions are taken largest first (ties: earlier first write, then name, tensors
+ *    before workspaces, so the plan is deterministic). Each goes at the lowest 4-byte-aligned
+ *    offset where it does not overlap any already placed region whose lifetime overlaps its
+ *    own. Large regions placed first pin the peak; the small ones then fill the gaps around
+ *    them.
  * 4. Arena size = the end of the highest region, rounded up to 4 bytes.
  *
  * The result is not guaranteed minimal (that problem is NP-hard), but it is never worse than

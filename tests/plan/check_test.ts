@@ -111,3 +111,10 @@ Deno.test("checkPlan() rejects a plan without room for the GRU's state", () => {
   plan.totalBytes -= 12;
   assert.throws(() => checkPlan(ir, plan), /Layer "gru" needs 24 state and 48 scratch bytes/);
 });
+
+Deno.test("checkPlan() rejects a view that does not fit in its concat output's rows", () => {
+  const { ir, plan } = nnomPlan();
+  ir.tensors.concat = { ...ir.tensors.concat, shape: [156, 14] };
+  plan.tensors.concat.bytes = 156 * 14;
+  assert.throws(() => checkPlan(ir, plan), /View "b13": shape \[156,4\] at channel 12 does not/);
+});
