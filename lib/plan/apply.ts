@@ -11,7 +11,8 @@ import type { MemoryPlan } from "./types.ts";
  * A view's `offset` is the byte offset of its element [0, 0], i.e. inside its concat output:
  * the producing conv1d writes row t at `offset + t · C_of · elementBytes`. An alias (flatten,
  * in-place relu or maxpool1d) has its source's offset: flatten then does nothing, relu and
- * max-pool run in place.
+ * max-pool run in place. Workspaces in the arena (`workspaceInArena`) have no place in the IR:
+ * the code generator reads them from `plan.workspace`.
  */
 export function applyPlan(ir: ModelIR, plan: MemoryPlan): ModelIR {
   checkPlan(ir, plan);

@@ -3,16 +3,11 @@
  * conv → relu → maxpool fused, dropout gone), and random graphs from a seeded generator.
  */
 import type { DType, LayerIR, ModelIR, TensorIR, WeightIR } from "../../lib/ir/ir.ts";
+import { samePadBefore } from "../../lib/ir/geometry.ts";
 
 /** A zero-filled weight of `shape`. */
 function zeros(shape: number[], dtype: DType): WeightIR {
   return { shape, dtype, data: new Array(shape.reduce((a, b) => a * b, 1)).fill(0) };
-}
-
-/** tfjs' 'same' padding before the first sample, for a conv of `kernel`/`stride` over `length`. */
-function samePadBefore(length: number, kernel: number, stride: number): number {
-  const out = Math.ceil(length / stride);
-  return Math.floor(Math.max((out - 1) * stride + kernel - length, 0) / 2);
 }
 
 /**
@@ -118,7 +113,10 @@ export function nnomIR(): ModelIR {
   };
 }
 
-/** mulberry32: a small seeded generator of floats in [0, 1). */
+/**
+ * mulberry32: a small seeded generator of floats in [0, 1). (tests/ir/_fixtures.ts has one
+ * too, but importing it starts tfjs, which these fast tests do not need.)
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
