@@ -84,6 +84,6 @@ export { planMemory } from "./greedy.ts";
 export { trivialPlan } from "./trivial.ts";
 export { checkPlan } from "./check.ts";
 export { applyPlan } from "./apply.ts";
-export { formatTimeline } from "./timeline.ts";
+export { describeSharing, formatTimeline } from "./timeline.ts";
 export { type LayerWorkspace, layerWorkspace } from "./workspace.ts";
 export { DTYPE_BYTES, type LiveInterval, liveIntervals, tensorBytes } from "./lifetimes.ts";

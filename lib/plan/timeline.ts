@@ -10,8 +10,8 @@ import type { MemoryPlan } from "./types.ts";
  * shares bytes, and one cell per layer: `W` the layer writes it, `R` the layer reads it, `-` live
  * and untouched, `.` free. A layer's state and scratch in the arena (`workspaceInArena`) get
  * rows "layer:state" and "layer:scratch", marked `#` while that layer runs.
- * The last line gives the bytes held live at each layer; its maximum is the lower bound no
- * planner can beat without recomputing tensors.
+ * The last line gives the bytes held live at each layer; its maximum is a lower bound on the
+ * arena of any placement that shares bytes as this plan does.
  *
  * @example A two-layer model
  * ```ts
@@ -90,7 +90,7 @@ function tensorRows(ir: ModelIR, plan: MemoryPlan): TimelineRow[] {
     name,
     offset: placement.offset,
     bytes: placement.bytes,
-    shares: sharing(name, plan),
+    shares: describeSharing(name, plan),
     first: placement.firstLayer,
     cells: ir.layers.map((layer, index) => {
       if (layer.output === name) return "W";
@@ -121,8 +121,11 @@ function workspaceRows(ir: ModelIR, plan: MemoryPlan): TimelineRow[] {
   });
 }
 
-/** How `name` shares bytes: "in concat@channel" for a view, "=source" for an alias. */
-function sharing(name: string, plan: MemoryPlan): string {
+/**
+ * How tensor `name` shares bytes in `plan`: "in concat@8" for a view at channel 8 of "concat",
+ * "=gru" for an alias of "gru", "" for a tensor with bytes of its own.
+ */
+export function describeSharing(name: string, plan: MemoryPlan): string {
   const view = plan.views[name];
   if (view) return `in ${view.of}@${view.channelOffset}`;
   const source = plan.aliases[name];
@@ -146,7 +149,7 @@ function liveBytesByLayer(ir: ModelIR, plan: MemoryPlan): number[] {
 }
 
 /** Rows of cells padded to common column widths; `right[i]` right-aligns column i. */
-export function alignColumns(rows: string[][], right: boolean[]): string[] {
+function alignColumns(rows: string[][], right: boolean[]): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows.map((row) =>
     row.map((cell, column) =>

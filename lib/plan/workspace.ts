@@ -1,7 +1,8 @@
 /**
  * The working memory each kernel needs beside its input and output tensors: recurrent state and
  * scratch. This is the one table to edit when docs/int8-spec.md ("State and scratch") changes
- * a kernel's buffers; the planner, the report and the code generator all read it from here.
+ * a kernel's buffers; the planner and the report read it from here, and the code generator
+ * gets the sizes through the plan.
  */
 import type { LayerIR, ModelIR, OpIR } from "../ir/ir.ts";
 

@@ -1,6 +1,6 @@
 /** The per-layer report: what each layer computes, stores and costs, and how accurate it is. */
 import type { LayerIR, ModelIR } from "../ir/ir.ts";
-import { layerWorkspace, type MemoryPlan, tensorBytes } from "../plan/mod.ts";
+import { describeSharing, layerWorkspace, type MemoryPlan, tensorBytes } from "../plan/mod.ts";
 import { countMacs, countParams } from "./counts.ts";
 
 /** One layer of the report. */
@@ -73,8 +73,6 @@ export function layerReport(
       throw new ReferenceError(`Layer "${layer.name}": output "${layer.output}" is not planned`);
     }
     const { stateBytes, scratchBytes } = layerWorkspace(layer, ir);
-    const view = plan.views[layer.output];
-    const alias = plan.aliases[layer.output];
     return {
       index,
       name: layer.name,
@@ -90,7 +88,7 @@ export function layerReport(
       offset: placement.offset,
       firstLayer: placement.firstLayer,
       lastLayer: placement.lastLayer,
-      shares: view ? `in ${view.of}@${view.channelOffset}` : alias ? `=${alias}` : "",
+      shares: describeSharing(layer.output, plan),
       sqnrDb: sqnrDb?.[layer.name] ?? null,
     };
   });
