@@ -3,18 +3,25 @@
  * convertModel → quantize → planMemory, for each arch.
  */
 import assert from "node:assert/strict";
+import { setupBackend } from "../../lib/backend/mod.ts";
 import { convertModel } from "../../lib/ir/mod.ts";
-import { compact, nnom } from "../../lib/model/mod.ts";
+import { buildModel, compact, nnom } from "../../lib/model/mod.ts";
 import { quantize, sqnrByLayer } from "../../lib/quant/mod.ts";
 import { applyPlan, checkPlan, formatTimeline, planMemory } from "../../lib/plan/mod.ts";
 import { countMacs, formatLayerReport, layerReport } from "../../lib/report/mod.ts";
-import { loadSegments, randomModel } from "../ir/_fixtures.ts";
+import { seededRandom } from "./_fixtures.ts";
 
-const { samples } = await loadSegments();
-const calibration = new Float32Array(samples.flatMap((segment) => Array.from(segment)));
+await setupBackend("wasm");
+
+/** Four synthetic segments: a slow wave plus seeded noise, in the range of real IEGMs. */
+const random = seededRandom(5);
+const calibration = Float32Array.from(
+  { length: 4 * 1250 },
+  (_, i) => 0.5 * Math.sin(i / 7) + 0.2 * (random() - 0.5),
+);
 
 function int8Model(spec: typeof nnom) {
-  const floatIR = convertModel(randomModel(spec, 3), spec, { threshold: 0.5 });
+  const floatIR = convertModel(buildModel(spec, 3), spec, { threshold: 0.5 });
   const int8IR = quantize(floatIR, calibration, { calib: "max", perChannel: true });
   return { floatIR, int8IR };
 }
