@@ -77,7 +77,10 @@ def write_atomic(path: Path, text: str) -> None:
     """Writes text to path through a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; give it a normal file's mode
         with os.fdopen(fd, "w", encoding="utf-8") as file:
             file.write(text)
         os.replace(tmp, path)

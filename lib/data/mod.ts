@@ -31,3 +31,12 @@ export { parseSegmentFileName, type SegmentName } from "./file_name.ts";
 export { type IndexRow, parseIndexCsv } from "./index_csv.ts";
 export { parseSegmentText } from "./segment_text.ts";
 export { readTarEntries, type TarEntry } from "./tar.ts";
+export {
+  histogram,
+  peakToPeak,
+  type PowerSpectrum,
+  SAMPLE_RATE_HZ,
+  type SegmentShift,
+  segmentShift,
+  welchSpectrum,
+} from "./signal.ts";

@@ -7,11 +7,11 @@ export interface LineChartOptions extends ChartOptions {
   x: string;
   /** Field of the y position (quantitative). */
   y: string;
-  /** Field naming the series: one coloured line per value; optional. */
+  /** Field naming the series: one coloured line per value, legend in the rows' order; optional. */
   series?: string;
   /**
-   * Field splitting the data into small multiples stacked vertically (one panel per value,
-   * each with its own y scale); optional. `width`/`height` are then per panel.
+   * Field splitting the data into small multiples stacked vertically (one panel per value, in
+   * the rows' order, each with its own y scale); optional. `width`/`height` are then per panel.
    */
   facet?: string;
   /** Use a log scale for y (e.g. power spectra). */
@@ -43,13 +43,15 @@ export function lineChart(rows: readonly Row[], options: LineChartOptions): Vega
       field: options.y,
       type: "quantitative",
       title: options.yTitle ?? options.y,
+      // A log scale has no zero; a linear one fits the data rather than starting at zero.
       scale: {
-        zero: false,
-        ...(options.logY ? { type: "log" } : {}),
+        ...(options.logY ? { type: "log" } : { zero: false }),
         ...(options.yDomain ? { domain: [...options.yDomain] } : {}),
       },
     },
-    ...(options.series === undefined ? {} : { color: { field: options.series, type: "nominal" } }),
+    ...(options.series === undefined ? {} : {
+      color: { field: options.series, type: "nominal", sort: firstSeen(rows, options.series) },
+    }),
   };
   const mark = { type: "line", strokeWidth: options.strokeWidth ?? 1.5, clip: true };
   const size = { width: options.width ?? 480, height: options.height ?? 240 };
@@ -58,8 +60,22 @@ export function lineChart(rows: readonly Row[], options: LineChartOptions): Vega
   }
   return {
     ...commonSpec(rows, options),
-    facet: { row: { field: options.facet, type: "nominal", sort: null, title: null } },
+    facet: {
+      row: {
+        field: options.facet,
+        type: "nominal",
+        sort: firstSeen(rows, options.facet),
+        title: null,
+        // Panel names above each panel, left-aligned: long names stay readable.
+        header: { labelAngle: 0, labelOrient: "top", labelAnchor: "start", labelFontSize: 11 },
+      },
+    },
     resolve: { scale: { y: "independent" } },
     spec: { ...size, mark, encoding },
   } as VegaLiteSpec;
+}
+
+/** The distinct values of `field` in the order rows first show them (legend and panel order). */
+function firstSeen(rows: readonly Row[], field: string): (string | number | boolean | null)[] {
+  return [...new Set(rows.map((row) => row[field]))];
 }

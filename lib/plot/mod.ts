@@ -3,8 +3,9 @@
  * then render it with {@linkcode vegaLiteToSvg}. Same spec → same SVG bytes, so notebooks and
  * reports committed with their plots diff cleanly.
  *
- * In a Deno notebook, display the result with `Deno.jupyter.svg` or
- * `Deno.jupyter.display({ "image/svg+xml": svg }, { raw: true })`; in HTML, inline it.
+ * In a Deno notebook, end a cell with `await renderChart(spec)` to show the plot (or call
+ * `Deno.jupyter.display({ "image/svg+xml": svg }, { raw: true })` for several in one cell); in
+ * HTML, inline the SVG.
  *
  * @example A line chart with two series, rendered
  * ```ts
@@ -20,6 +21,7 @@
  * @module
  */
 export { type VegaLiteSpec, vegaLiteToSvg } from "./render.ts";
+export { renderChart, type RenderedChart } from "./display.ts";
 export { barChart, type BarChartOptions } from "./bar_chart.ts";
 export { lineChart, type LineChartOptions } from "./line_chart.ts";
 export type { ChartOptions, Row } from "./_options.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { barChart, lineChart, vegaLiteToSvg } from "../../lib/plot/mod.ts";
+import { barChart, lineChart, renderChart, vegaLiteToSvg } from "../../lib/plot/mod.ts";
 
 const waves = [0, 1, 2, 3, 4].flatMap((t) => [
   { t, value: Math.sin(t), kind: "sin", panel: "A" },
@@ -50,4 +50,23 @@ Deno.test("vegaLiteToSvg() rejects an invalid spec with a TypeError", async () =
     () => vegaLiteToSvg({ mark: "bogus", data: { values: [] } } as never),
     TypeError,
   );
+});
+
+Deno.test("lineChart() orders panels and legend as the rows first show them", async () => {
+  const rows = ["zeta", "alpha", "mid"].flatMap((panel) =>
+    [0, 1].map((t) => ({ t, value: t, panel, series: panel }))
+  );
+  const faceted = await vegaLiteToSvg(lineChart(rows, { x: "t", y: "value", facet: "panel" }));
+  assert.ok(faceted.indexOf(">zeta<") < faceted.indexOf(">alpha<"), "panel order");
+  assert.ok(faceted.indexOf(">alpha<") < faceted.indexOf(">mid<"), "panel order");
+  const legend = await vegaLiteToSvg(lineChart(rows, { x: "t", y: "value", series: "series" }));
+  assert.ok(legend.indexOf(">zeta<") < legend.indexOf(">alpha<"), "legend order");
+});
+
+Deno.test("renderChart() shows as SVG in a Deno notebook", async () => {
+  const chart = await renderChart(barChart([{ k: "a", n: 1 }], { x: "k", y: "n" }));
+  const display = (chart as unknown as Record<symbol, () => Record<string, string>>)[
+    Symbol.for("Jupyter.display")
+  ];
+  assert.deepEqual(display(), { "image/svg+xml": chart.svg });
 });
