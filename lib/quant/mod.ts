@@ -23,3 +23,11 @@ export {
 } from "./calibrate.ts";
 export { absMax, quantizeBias, quantizeRows, weightDecs } from "./weights.ts";
 export { buildTable, sigmoidTable, tanhTable } from "./tables.ts";
+export { compareFloatInt8, type FloatInt8Comparison } from "./evaluate.ts";
+export { evenlySpaced, gatherSamples, segmentsOfSubjects } from "./segments.ts";
+export {
+  quantizeRun,
+  type QuantizeRunOptions,
+  type QuantizeRunResult,
+  type RunLike,
+} from "./run.ts";

@@ -1,0 +1,140 @@
+/**
+ * `deno task quantize`: a training run → float and int8 IRs (planned) in --out, with the
+ * per-layer report, the memory timeline and float vs int8 Fβ on the run's validation subjects.
+ * Parses options and calls lib/; no ML logic here.
+ */
+import { join } from "node:path";
+import { setupBackend } from "../lib/backend/mod.ts";
+import {
+  type CommandSpec,
+  intOption,
+  parseCommand,
+  requireString,
+  runMain,
+  UsageError,
+} from "../lib/cli/args.ts";
+import { loadDataset } from "../lib/data/mod.ts";
+import { loadRun } from "../lib/train/mod.ts";
+import { saveIR } from "../lib/ir/mod.ts";
+import { writeDirAtomic } from "../lib/io/atomic.ts";
+import { quantizeRun, type QuantizeRunResult } from "../lib/quant/mod.ts";
+import { formatTimeline } from "../lib/plan/mod.ts";
+import { countMacs, countParams, formatLayerReport, layerReport } from "../lib/report/mod.ts";
+
+const command: CommandSpec = {
+  usage: "deno task quantize --model RUN_DIR --out DIR [options]",
+  summary: "Convert a trained run to the float IR, quantize it to int8 (power-of-two scales, " +
+    "calibrated on the run's training subjects only), plan its memory, and compare float and " +
+    "int8 on the run's validation subjects at the run's threshold. Writes float.ir.json and " +
+    "int8.ir.json to --out.",
+  options: {
+    model: { type: "string", value: "RUN_DIR", description: "Training run directory." },
+    data: {
+      type: "string",
+      value: "PATH",
+      description: "Data directory or .tar.gz archive (default: the run's config.data).",
+    },
+    index: { type: "string", value: "CSV", description: "Index CSV (default: the one in --data)." },
+    "cache-dir": { type: "string", value: "DIR", description: "Dataset cache folder." },
+    calib: {
+      type: "string",
+      value: "max|kld",
+      description: "Activation calibration.",
+      default: "max",
+    },
+    "per-channel": {
+      type: "boolean",
+      description: "One weight scale per output channel for conv1d layers.",
+    },
+    out: { type: "string", value: "DIR", description: "Output directory (replaced atomically)." },
+    "calib-segments": {
+      type: "string",
+      value: "N",
+      description: "Calibration segments, evenly spaced over the training subjects.",
+      default: "1000",
+    },
+    "sqnr-segments": {
+      type: "string",
+      value: "N",
+      description: "Calibration segments the per-layer SQNR is measured on.",
+      default: "200",
+    },
+    "validation-segments": {
+      type: "string",
+      value: "N",
+      description: "Validation segments to evaluate, evenly spaced (0 = all).",
+      default: "0",
+    },
+    json: {
+      type: "boolean",
+      description: 'Print one JSON object {"params", "macs", "ram_bytes", "fbeta_float", ' +
+        '"fbeta_int8", "sqnr_db"} instead of the report.',
+    },
+  },
+};
+
+await runMain(async () => {
+  const args = parseCommand(command, Deno.args);
+  const runDir = requireString(args, "model");
+  const out = requireString(args, "out");
+  const calib = args.calib;
+  if (calib !== "max" && calib !== "kld") {
+    throw new UsageError(`--calib must be "max" or "kld", got "${calib}"`);
+  }
+  const validationSegments = intOption(args, "validation-segments", 0)!;
+  await setupBackend("wasm");
+  const run = await loadRun(runDir);
+  const dataset = await loadDataset({
+    data: typeof args.data === "string" ? args.data : run.config.data,
+    index: args.index as string | undefined,
+    cacheDir: args["cache-dir"] as string | undefined,
+  });
+  const result = quantizeRun(run, dataset, {
+    calib,
+    perChannel: args["per-channel"] === true,
+    calibrationSegments: intOption(args, "calib-segments", 1)!,
+    sqnrSegments: intOption(args, "sqnr-segments", 1)!,
+    validationSegments: validationSegments === 0 ? Infinity : validationSegments,
+  });
+  await writeDirAtomic(out, async (tmp) => {
+    await saveIR(join(tmp, "float.ir.json"), result.floatIR);
+    await saveIR(join(tmp, "int8.ir.json"), result.int8IR);
+  });
+  if (args.json) console.log(JSON.stringify(summaryJson(result)));
+  else console.log(textReport(result, runDir, out, calib));
+});
+
+function summaryJson(r: QuantizeRunResult) {
+  const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
+  return {
+    params: countParams(r.int8IR).total,
+    macs: countMacs(r.int8IR).total,
+    ram_bytes: r.plan.totalBytes,
+    fbeta_float: r.validation.float.fbeta,
+    fbeta_int8: r.validation.int8.fbeta,
+    sqnr_db: Object.fromEntries(Object.entries(r.sqnrDb).map(([k, v]) => [k, finiteOrNull(v)])),
+  };
+}
+
+function textReport(r: QuantizeRunResult, runDir: string, out: string, calib: string): string {
+  const ir = r.int8IR;
+  const decs = Object.entries(ir.tensors).map(([name, t]) => `${name}=${t.dec}`).join(" ");
+  const v = r.validation;
+  const f = (x: number) => x.toFixed(4);
+  return [
+    `run ${runDir} (arch ${ir.arch}), calibration ${calib} on ${r.calibrationCount} training-subject segments`,
+    `tensor decs: ${decs}`,
+    "",
+    formatLayerReport(layerReport(ir, r.plan, r.sqnrDb), r.plan),
+    "",
+    formatTimeline(ir, r.plan),
+    "",
+    `validation (${r.validationCount} segments, threshold ${ir.threshold}):`,
+    `  float  Fβ ${f(v.float.fbeta)}  precision ${f(v.float.precision)}  recall ${
+      f(v.float.recall)
+    }`,
+    `  int8   Fβ ${f(v.int8.fbeta)}  precision ${f(v.int8.precision)}  recall ${f(v.int8.recall)}`,
+    `  class disagreements: ${v.disagreements}`,
+    `wrote ${join(out, "float.ir.json")} and ${join(out, "int8.ir.json")}`,
+  ].join("\n");
+}
