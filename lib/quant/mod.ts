@@ -31,3 +31,4 @@ export {
   type QuantizeRunResult,
   type RunLike,
 } from "./run.ts";
+export { isolatedLayerErrors, type LayerError } from "./isolated.ts";

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { ARCHS } from "../../lib/model/mod.ts";
 import { convertModel, irToJson, type ModelIR } from "../../lib/ir/mod.ts";
-import { decByKld, decForMax, quantize, sqnrByLayer } from "../../lib/quant/mod.ts";
+import {
+  decByKld,
+  decForMax,
+  isolatedLayerErrors,
+  quantize,
+  sqnrByLayer,
+} from "../../lib/quant/mod.ts";
 import { collectStats } from "../../lib/quant/calibrate.ts";
 import { concatSegments, loadSegments, randomModel } from "../ir/_fixtures.ts";
 
@@ -116,4 +122,13 @@ Deno.test("sqnrByLayer() reports every layer and the input, above 15 dB on rando
   const sqnr = sqnrByLayer(nnomFloat, nnomPerChannel, calibration.subarray(0, 2 * 1250));
   assert.deepEqual(Object.keys(sqnr), ["input", ...nnomFloat.layers.map((l) => l.name)]);
   for (const [layer, db] of Object.entries(sqnr)) assert(db > 15, `${layer}: ${db} dB`);
+});
+
+Deno.test("isolatedLayerErrors(): flatten adds no error, the GRU stays within a few output steps", () => {
+  const errors = isolatedLayerErrors(nnomFloat, nnom, calibration.subarray(0, 2 * 1250));
+  assert.equal(errors.flatten.maxAbsError, 0);
+  assert.equal(errors.concat, undefined); // multi-input layers are not isolated
+  const gru = errors.gru;
+  assert(gru.maxAbsError < 4 * gru.step, `GRU max error ${gru.maxAbsError}, step ${gru.step}`);
+  assert(gru.sqnrDb > 20, `GRU ${gru.sqnrDb} dB`);
 });
