@@ -115,7 +115,10 @@ export async function buildProgram(spec: BuildSpec, buildDir = BUILD_DIR): Promi
     await Deno.rename(tmp, path);
   } catch (error) {
     await Deno.remove(tmp).catch(() => {});
-    const shown = spec.sources.map((s) => relative(Deno.cwd(), s)).join(", ");
+    const names = spec.sources.map((s) => relative(Deno.cwd(), s));
+    const shown = names.length > 4
+      ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more files`
+      : names.join(", ");
     throw new Error(
       `Building ${spec.target} program from ${shown} failed: ${(error as Error).message}`,
     );
