@@ -2,7 +2,7 @@
  * TensorFlow.js set up for this project. Import `tf` from here (never from
  * "@tensorflow/tfjs" directly), then call {@linkcode setupBackend} once before training or
  * predicting: it selects the wasm backend and registers the gradient kernels wasm lacks
- * (`Conv2DBackpropFilter`), falling back to the cpu backend with a warning.
+ * (`Conv2DBackpropFilter`) and a faster `Tile`, falling back to the cpu backend with a warning.
  *
  * @example Training-ready tfjs
  * ```ts
@@ -17,3 +17,4 @@
 export { tf } from "./tf.ts";
 export { type BackendName, registerWasmTrainingKernels, setupBackend } from "./setup.ts";
 export { conv2dBackpropFilterWasm } from "./conv2d_backprop_filter.ts";
+export { tileWasm } from "./tile.ts";

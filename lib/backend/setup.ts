@@ -1,16 +1,22 @@
 /** Selecting the tfjs backend: wasm (with the gradient kernels it lacks), or cpu as fallback. */
 import { tf } from "./tf.ts";
 import { conv2dBackpropFilterWasmConfig } from "./conv2d_backprop_filter.ts";
+import { tileWasmConfig } from "./tile.ts";
 
 /** The backends the project trains and predicts on. */
 export type BackendName = "wasm" | "cpu";
 
 let kernelsRegistered = false;
 
-/** Registers the kernels the wasm backend lacks for training (once per process). */
+/**
+ * Registers the kernels the wasm backend lacks for training, and replaces its slow Tile
+ * (once per process).
+ */
 export function registerWasmTrainingKernels(): void {
   if (kernelsRegistered) return;
   tf.registerKernel(conv2dBackpropFilterWasmConfig);
+  tf.unregisterKernel(tileWasmConfig.kernelName, tileWasmConfig.backendName);
+  tf.registerKernel(tileWasmConfig);
   kernelsRegistered = true;
 }
 
