@@ -53,21 +53,24 @@ export async function writeTree(directory: string, files: Map<string, string>): 
   }
 }
 
-/** A gzip-compressed ustar archive of `files`, in the map's order. */
-export async function tarGz(files: Map<string, string>): Promise<Uint8Array<ArrayBuffer>> {
+/** One tar member: path, content and ustar type flag ("0" file, "x" pax header, "L" GNU name). */
+export type TarMember = [path: string, content: string, type?: string];
+
+/** An uncompressed ustar archive of `members`, in order, ended by two zero blocks. */
+export function tarBytes(members: readonly TarMember[]): Uint8Array<ArrayBuffer> {
   const encoder = new TextEncoder();
   const blocks: Uint8Array[] = [];
-  for (const [path, content] of files) {
+  for (const [path, content, type = "0"] of members) {
     const data = encoder.encode(content);
     const header = new Uint8Array(512);
     const put = (text: string, at: number) => header.set(encoder.encode(text), at);
-    put(path, 0);
+    put(path.slice(0, 100), 0);
     put("0000644\0", 100);
     put("0000000\0", 108);
     put("0000000\0", 116);
     put(data.length.toString(8).padStart(11, "0") + "\0", 124);
     put("00000000000\0", 136);
-    put("0", 156);
+    put(type, 156);
     put("ustar\x0000", 257);
     put("        ", 148);
     const sum = header.reduce((a, b) => a + b, 0);
@@ -81,6 +84,12 @@ export async function tarGz(files: Map<string, string>): Promise<Uint8Array<Arra
     tar.set(block, offset);
     offset += block.length;
   }
+  return tar;
+}
+
+/** A gzip-compressed ustar archive of `files`, in the map's order. */
+export async function tarGz(files: Map<string, string>): Promise<Uint8Array<ArrayBuffer>> {
+  const tar = tarBytes([...files]);
   const gz = new Blob([tar]).stream().pipeThrough(new CompressionStream("gzip"));
   return new Uint8Array(await new Response(gz).arrayBuffer());
 }

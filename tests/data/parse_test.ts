@@ -6,7 +6,7 @@ import {
   parseSegmentText,
   readTarEntries,
 } from "../../lib/data/mod.ts";
-import { tarGz } from "./_fixture.ts";
+import { tarBytes, tarGz } from "./_fixture.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const lines = (n: number, value = "0.0012345") => Array.from({ length: n }, () => value);
@@ -97,5 +97,34 @@ Deno.test("readTarEntries() rejects a header with a bad checksum, naming the arc
     () => Array.fromAsync(readTarEntries(ReadableStream.from([bytes]), "bad.tar")),
     (error) =>
       error instanceof DataError && error.file === "bad.tar" && /checksum/.test(error.message),
+  );
+});
+
+Deno.test("readTarEntries() takes long paths from pax and GNU headers, skips directories", async () => {
+  const long = `${"d".repeat(120)}/S01-VT-1.txt`;
+  const record = ` path=${long}\n`;
+  const length = String(record.length + 3); // the length counts its own digits: 3 here
+  const tar = tarBytes([
+    ["PaxHeaders/x", `${length}${record}`, "x"],
+    ["ignored-short-name", "pax", "0"],
+    ["././@LongLink", `${long.replace("VT-1", "VT-2")}\0`, "L"],
+    ["ignored-too", "gnu", "0"],
+    ["folder/", "", "5"],
+    ["plain.txt", "plain", "0"],
+  ]);
+  const entries = await Array.fromAsync(readTarEntries(ReadableStream.from([tar]), "t.tar"));
+  assert.deepEqual(
+    entries.map((e) => [e.path, new TextDecoder().decode(e.data)]),
+    [[long, "pax"], [long.replace("VT-1", "VT-2"), "gnu"], ["plain.txt", "plain"]],
+  );
+});
+
+Deno.test("readTarEntries() rejects an archive cut inside a member", async () => {
+  const tar = tarBytes([["a.txt", "x".repeat(2000)]]);
+  await assert.rejects(
+    () => Array.fromAsync(readTarEntries(ReadableStream.from([tar.subarray(0, 1500)]), "cut.tar")),
+    (error) =>
+      error instanceof DataError && error.file === "cut.tar" &&
+      /ends in the middle/.test(error.message),
   );
 });
