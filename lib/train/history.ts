@@ -1,13 +1,16 @@
 /** What the trainer records per epoch and about the validation set. */
 import type { BinaryMetrics } from "../metrics/metrics.ts";
 
-/** Validation figures of one epoch, at the decision threshold 0.5. */
+/** Validation figures of one epoch: loss, metrics at the threshold 0.5, the best threshold. */
 export interface EpochValidation {
   loss: number;
   fbeta: number;
   accuracy: number;
   precision: number;
   recall: number;
+  /** The grid threshold with the best Fβ this epoch, and that Fβ (the checkpoint criterion). */
+  bestThreshold: number;
+  bestThresholdFbeta: number;
 }
 
 /** One epoch of training (history.json holds these in order). */
@@ -33,7 +36,7 @@ export interface RunMetrics extends BinaryMetrics {
   thresholdSource: "fold-validation" | "pooled-cv";
   /** Metrics at the fixed threshold 0.5, for comparison across runs. */
   atHalf: BinaryMetrics;
-  /** The epoch whose weights were kept (best validation Fβ at 0.5). */
+  /** The epoch whose weights were kept (best validation Fβ at its best threshold). */
   bestEpoch: number;
   /** Epochs actually trained (fewer than configured after early stopping). */
   epochsTrained: number;

@@ -91,12 +91,16 @@ export function progressFor(quiet: boolean, prefix = ""): ProgressReporter {
   return Deno.stderr.isTerminal() ? new TerminalProgress(prefix) : new LineProgress(prefix);
 }
 
-/** "epoch 3/20 loss 0.1234 val Fβ 0.9612 acc … 38.1 s 574 samples/s *" (* = new best). */
+/**
+ * "epoch 3/20 loss 0.1234 val loss 0.2345 Fβ 0.9612 acc … | Fβ 0.9701 at 0.4 38.1 s 574
+ * samples/s *": metrics at 0.5, then the best grid threshold's Fβ; * = new best epoch.
+ */
 export function summaryLine(record: EpochRecord, improved: boolean): string {
   const v = record.validation;
   return `epoch ${record.epoch}/${record.epochs} loss ${record.loss.toFixed(4)}` +
     ` val loss ${v.loss.toFixed(4)} Fβ ${v.fbeta.toFixed(4)} acc ${v.accuracy.toFixed(4)}` +
     ` P ${v.precision.toFixed(4)} R ${v.recall.toFixed(4)}` +
+    ` | Fβ ${v.bestThresholdFbeta.toFixed(4)} at ${v.bestThreshold}` +
     ` ${record.seconds.toFixed(1)} s ${record.samplesPerSecond.toFixed(0)} samples/s` +
     (improved ? " *" : "");
 }

@@ -39,7 +39,15 @@ Deno.test("learningCurveRows() gives three metrics per epoch and run", () => {
     loss: 0.5,
     seconds: 1,
     samplesPerSecond: 10,
-    validation: { loss: 0.6, fbeta: 0.7, accuracy: 0.8, precision: 0.9, recall: 0.6 },
+    validation: {
+      loss: 0.6,
+      fbeta: 0.7,
+      accuracy: 0.8,
+      precision: 0.9,
+      recall: 0.6,
+      bestThreshold: 0.4,
+      bestThresholdFbeta: 0.75,
+    },
   };
   const rows = learningCurveRows([{ name: "fold-0", history: [record] }]);
   assert.deepEqual(rows.map((r) => r.value), [0.5, 0.6, 0.7]);
