@@ -108,11 +108,10 @@ function trainSeeded(
           config,
         );
         if (!Number.isFinite(loss)) {
+          const where = `epoch ${epoch}, step ${step + 1} of ${steps}`;
           throw new TrainingDivergedError(
-            `Training diverged: the loss is ${loss} at epoch ${epoch}, step ${
-              step + 1
-            } of ${steps}` +
-              ` (learning rate ${config.learningRate}); try a lower --lr`,
+            `Training diverged: the loss is ${loss} at ${where} (learning rate ` +
+              `${config.learningRate}); try a lower --lr`,
           );
         }
         lossSum += loss;
@@ -155,6 +154,9 @@ function trainSeeded(
     progress.note(
       `kept epoch ${best!.epoch} (validation Fβ ${best!.fbeta.toFixed(4)} at its best threshold)`,
     );
+  } catch (error) {
+    model.dispose();
+    throw error;
   } finally {
     best?.weights.forEach((w) => w.dispose());
     optimizer.dispose();
