@@ -1,0 +1,125 @@
+/**
+ * The code generator: golden files of the C it emits for a small model that has every op,
+ * determinism, refusals that name the fault, and warning-free compilation with gcc and
+ * arm-none-eabi-gcc. Run with UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate
+ * change of the emitted code (and review the diff).
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CodegenError, EMITTERS, generateModel, writeModelSources } from "../../lib/codegen/mod.ts";
+import { loadIR, type ModelIR } from "../../lib/ir/mod.ts";
+import { planMemory } from "../../lib/plan/mod.ts";
+import { run } from "../../lib/firmware/run.ts";
+import { FIRMWARE_DIR } from "../../lib/firmware/mod.ts";
+
+const TESTDATA = fileURLToPath(new URL("../testdata/codegen/", import.meta.url));
+const small = await loadIR(join(TESTDATA, "small.int8.ir.json"));
+const copy = (ir: ModelIR): ModelIR => JSON.parse(JSON.stringify(ir));
+
+Deno.test("generateModel() emits the golden model.h and model.c for a small model with every op", async () => {
+  const generated = generateModel(small, planMemory(small));
+  for (const name of ["model.h", "model.c"]) {
+    const path = join(TESTDATA, "small", name);
+    if (Deno.env.get("UPDATE_GOLDEN") === "1") {
+      await Deno.mkdir(join(TESTDATA, "small"), { recursive: true });
+      await Deno.writeTextFile(path, generated.files[name]);
+    }
+    assert.equal(
+      generated.files[name],
+      await Deno.readTextFile(path),
+      `${name} differs from ${path}`,
+    );
+  }
+});
+
+Deno.test("generateModel() gives the same bytes for the same IR and plan", () => {
+  const a = generateModel(small, planMemory(small));
+  const b = generateModel(copy(small), planMemory(copy(small)));
+  assert.deepEqual(a.files, b.files);
+});
+
+Deno.test("generateModel() records the IR's magic and version in model.h", () => {
+  const header = generateModel(small, planMemory(small)).files["model.h"];
+  assert.match(header, /#define MODEL_IR_MAGIC "IEGM-IR"\n#define MODEL_IR_VERSION 1\n/);
+});
+
+Deno.test("generateModel() makes concat views and flatten aliases no-ops without a function", () => {
+  const generated = generateModel(small, planMemory(small));
+  const byOp = Object.fromEntries(generated.layers.map((l) => [l.op, l.functionName]));
+  assert.equal(byOp.concat, null);
+  assert.equal(byOp.flatten, null);
+  assert.equal(byOp.gru, "iegm_layer_6_gru_6");
+});
+
+Deno.test("generateModel() refuses a wrong magic or version", () => {
+  const plan = planMemory(small);
+  const badMagic = { ...copy(small), magic: "NNOM" } as unknown as ModelIR;
+  assert.throws(
+    () => generateModel(badMagic, plan),
+    (e: Error) =>
+      e instanceof CodegenError && e.message === 'IR magic is "NNOM", expected "IEGM-IR"',
+  );
+  const badVersion = { ...copy(small), version: 2 } as unknown as ModelIR;
+  assert.throws(() => generateModel(badVersion, plan), /IR version is 2, expected 1/);
+});
+
+Deno.test("generateModel() refuses an unsupported layer, naming it", () => {
+  const ir = copy(small);
+  (ir.layers[4] as { op: string }).op = "softmax";
+  assert.throws(
+    () => generateModel(ir, planMemory(small)),
+    (e: Error) =>
+      e instanceof CodegenError &&
+      e.message === 'Layer 4 "relu_4": op "softmax" is not supported by the code generator',
+  );
+});
+
+Deno.test("generateModel() refuses a float IR and a shift outside [0, 30], naming the layer", () => {
+  assert.throws(
+    () => generateModel({ ...copy(small), form: "float" }, planMemory(small)),
+    /form is "float"/,
+  );
+  const ir = copy(small);
+  ir.tensors[ir.layers[0].output].dec = -40;
+  assert.throws(() => generateModel(ir, planMemory(ir)), /conv1d_0/);
+});
+
+Deno.test("EMITTERS has an emitter for every op of the IR contract", () => {
+  assert.deepEqual(Object.keys(EMITTERS).sort(), [
+    "concat",
+    "conv1d",
+    "dense",
+    "flatten",
+    "gru",
+    "maxpool1d",
+    "relu",
+    "sigmoid",
+  ]);
+});
+
+Deno.test("the generated C compiles warning-free with gcc and arm-none-eabi-gcc at -Wall -Wextra -Werror", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "codegen-test-" });
+  try {
+    await writeModelSources(join(dir, "model"), generateModel(small, planMemory(small)));
+    const include = join(FIRMWARE_DIR, "runtime", "include");
+    const common = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-Wshadow", "-I", include, "-c"];
+    for (
+      const [compiler, flags] of [
+        ["gcc", ["-O2"]],
+        ["gcc", ["-O2", "-DMODEL_TRACE=1"]],
+        ["arm-none-eabi-gcc", ["-mcpu=cortex-m4", "-mthumb", "-Os", "-ffreestanding"]],
+      ] as const
+    ) {
+      await run(compiler, [
+        ...common,
+        ...flags,
+        join(dir, "model", "model.c"),
+        "-o",
+        join(dir, "model.o"),
+      ]);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
