@@ -39,3 +39,4 @@ export { requireTool, requireToolsFor, ToolchainError, TOOLS } from "./toolchain
 export { BUILD_DIR, buildProgram, type BuildSpec, FIRMWARE_DIR } from "./compile.ts";
 export { type KernelSet, runtimeSources } from "./runtime.ts";
 export * from "./segment_file.ts";
+export { CONTEST_TOP, type ContestEntry, placeAmongTop } from "./leaderboard.ts";
