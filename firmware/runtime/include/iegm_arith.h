@@ -16,6 +16,12 @@ static inline int32_t iegm_rshift(int32_t v, int s) {
   return s == 0 ? v : (v + (int32_t)(1u << (s - 1))) >> s;
 }
 
+/** The rounding constant of rshift by s: 2^(s−1), or 0 for s = 0. */
+static inline int32_t iegm_round_of(int s) { return s == 0 ? 0 : (int32_t)1 << (s - 1); }
+
+/** rshift(v, s) with its rounding constant precomputed (iegm_round_of(s)): no branch. */
+static inline int32_t iegm_rshift_r(int32_t v, int s, int32_t round) { return (v + round) >> s; }
+
 /** sat8(v) = min(max(v, −128), 127). */
 static inline int32_t iegm_sat8(int32_t v) { return v < -128 ? -128 : v > 127 ? 127 : v; }
 

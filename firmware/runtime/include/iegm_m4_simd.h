@@ -38,6 +38,7 @@ static inline int32_t iegm_dot_s8(const int8_t *x, const int8_t *w, int n, int32
     acc = (int32_t)__smlad(__sxtb16(xv), __sxtb16(wv), (uint32_t)acc);
     acc = (int32_t)__smlad(iegm_sxtb16_ror8((xv)), iegm_sxtb16_ror8((wv)), (uint32_t)acc);
   }
+  if ((n & 3) == 0) return acc;
   switch (n - i) { /* the last one to three pairs, without a loop */
     case 3:
       acc += (int32_t)x[i + 2] * w[i + 2];

@@ -77,6 +77,7 @@ void iegm_conv1d_s8(const int8_t *x, int T_in, int C_in, const int8_t *w, const 
     const int8_t *filter = w + c * n;
     const int32_t b = bias[c];
     const int s = shift[c];
+    const int32_t round = iegm_round_of(s);
     for (int to = 0; to < to_first; to++) {
       y[to * y_row_stride + c] =
           conv_edge(x, T_in, C_in, filter, b, s, K, stride, pad_before, to, pool, relu);
@@ -86,7 +87,7 @@ void iegm_conv1d_s8(const int8_t *x, int T_in, int C_in, const int8_t *w, const 
     for (int to = to_first; to < to_end; to++) {
       const int32_t best = pooled_dot(window, step, filter, n, pool);
       /* best + bias ≤ 2^30, + 2^(shift−1) < 2^31. */
-      const int32_t v = iegm_rshift(best + b, s);
+      const int32_t v = iegm_rshift_r(best + b, s, round);
       /* relu ∘ sat8 is USAT to 7 bits: [0, 127]. */
       *out = (int8_t)(relu ? __usat(v, 7) : __ssat(v, 8));
       window += row_step;

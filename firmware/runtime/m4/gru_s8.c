@@ -39,6 +39,22 @@ static inline int32_t recurrent_dot(const int16_t *v, const int8_t *R, int U, in
   return sum;
 }
 
+/* Units per chunk of input projections: a fixed 3·16 int32 on the stack, whatever U is. */
+enum { CHUNK = 16 };
+
+/*
+ * Input projections of `count` consecutive gate rows: in[k] = rshift(bias[k] + W[k]·x_t, sx).
+ * A separate simple loop keeps the unit loops below free of the input dot products' state.
+ */
+static inline void input_projection(const int8_t *x_t, int N_in, const int8_t *W,
+                                    const int32_t *bias, int sx, int32_t round_x, int count,
+                                    int32_t *in) {
+  for (int k = 0; k < count; k++) {
+    /* |bias + Σ| ≤ 2^29 + N_in·2^14 ≤ 2^30. */
+    in[k] = iegm_rshift_r(iegm_dot_s8(x_t, W + k * N_in, N_in, bias[k]), sx, round_x);
+  }
+}
+
 void iegm_gru_s8(const int8_t *x, int T, int N_in, int U, const int8_t *W, const int8_t *R,
                  const int32_t *bias, int sx, int sr, int pre_dec, int hard_sigmoid,
                  const int16_t *tanh_table, const int16_t *sigmoid_table, int out_shift,
@@ -46,38 +62,51 @@ void iegm_gru_s8(const int8_t *x, int T, int N_in, int U, const int8_t *W, const
                  int16_t *scratch) {
   const int full = U & ~3;
   int16_t *h = state, *rh = scratch, *hn = scratch + U;
+  int32_t in_a[CHUNK], in_b[CHUNK];
+  const int32_t round_x = iegm_round_of(sx), round_r = iegm_round_of(sr);
   for (int u = 0; u < U; u++) h[u] = 0;
   for (int t = 0; t < T; t++) {
     const int8_t *x_t = x + t * N_in;
-    for (int u = 0; u < U; u++) {
-      const int g = U + u; /* reset gate row */
-      /* Input part ≤ 2^30 and recurrent part ≤ 2^29, each rounded on its own. */
-      const int32_t pre = iegm_rshift(iegm_dot_s8(x_t, W + g * N_in, N_in, bias[g]), sx) +
-                          iegm_rshift(recurrent_dot(h, R + g * U, U, full), sr);
-      const int32_t r = hard_sigmoid ? iegm_hard_sigmoid(pre, pre_dec)
-                                     : iegm_lut(sigmoid_table, pre, pre_dec);
-      const int s = slot(u, full);
-      rh[s] = (int16_t)iegm_rshift(r * h[s], 15); /* |r·h| ≤ 2^30 */
+    /* Reset gates, then r ⊙ h: every candidate below reads all of it. */
+    for (int u0 = 0; u0 < U; u0 += CHUNK) {
+      const int count = U - u0 < CHUNK ? U - u0 : CHUNK;
+      input_projection(x_t, N_in, W + (U + u0) * N_in, bias + U + u0, sx, round_x, count, in_a);
+      for (int k = 0; k < count; k++) {
+        const int u = u0 + k;
+        /* Input part ≤ 2^30 and recurrent part ≤ 2^29, each rounded on its own. */
+        const int32_t pre = in_a[k] + iegm_rshift_r(recurrent_dot(h, R + (U + u) * U, U, full), sr, round_r);
+        const int32_t r = hard_sigmoid ? iegm_hard_sigmoid(pre, pre_dec)
+                                       : iegm_lut(sigmoid_table, pre, pre_dec);
+        const int s = slot(u, full);
+        rh[s] = (int16_t)iegm_rshift(r * h[s], 15); /* |r·h| ≤ 2^30 */
+      }
     }
-    for (int u = 0; u < U; u++) {
-      const int gz = u, gh = 2 * U + u;
-      const int32_t pre_z = iegm_rshift(iegm_dot_s8(x_t, W + gz * N_in, N_in, bias[gz]), sx) +
-                            iegm_rshift(recurrent_dot(h, R + gz * U, U, full), sr);
-      const int32_t z = hard_sigmoid ? iegm_hard_sigmoid(pre_z, pre_dec)
-                                     : iegm_lut(sigmoid_table, pre_z, pre_dec);
-      const int32_t pre_h = iegm_rshift(iegm_dot_s8(x_t, W + gh * N_in, N_in, bias[gh]), sx) +
-                            iegm_rshift(recurrent_dot(rh, R + gh * U, U, full), sr);
-      const int32_t c = iegm_lut(tanh_table, pre_h, pre_dec);
-      const int s = slot(u, full);
-      /* A convex combination of two Q0.15 values: |·| ≤ 2^30, result within int16. */
-      hn[s] = (int16_t)iegm_rshift(z * h[s] + (32768 - z) * c, 15);
+    /* Update gates and candidates, then the new state. */
+    for (int u0 = 0; u0 < U; u0 += CHUNK) {
+      const int count = U - u0 < CHUNK ? U - u0 : CHUNK;
+      input_projection(x_t, N_in, W + u0 * N_in, bias + u0, sx, round_x, count, in_a);
+      input_projection(x_t, N_in, W + (2 * U + u0) * N_in, bias + 2 * U + u0, sx, round_x, count, in_b);
+      for (int k = 0; k < count; k++) {
+        const int u = u0 + k;
+        const int32_t pre_z = in_a[k] + iegm_rshift_r(recurrent_dot(h, R + u * U, U, full), sr, round_r);
+        const int32_t z = hard_sigmoid ? iegm_hard_sigmoid(pre_z, pre_dec)
+                                       : iegm_lut(sigmoid_table, pre_z, pre_dec);
+        const int32_t pre_h =
+            in_b[k] + iegm_rshift_r(recurrent_dot(rh, R + (2 * U + u) * U, U, full), sr, round_r);
+        const int32_t c = iegm_lut(tanh_table, pre_h, pre_dec);
+        const int s = slot(u, full);
+        /* A convex combination of two Q0.15 values: |·| ≤ 2^30, result within int16. */
+        hn[s] = (int16_t)iegm_rshift(z * h[s] + (32768 - z) * c, 15);
+      }
     }
     int16_t *old = h;
     h = hn;
     hn = old;
     if (return_sequences || t == T - 1) {
       int8_t *y_t = return_sequences ? y + t * y_row_stride : y;
-      for (int u = 0; u < U; u++) y_t[u] = (int8_t)__ssat(iegm_rshift(h[slot(u, full)], out_shift), 8);
+      for (int u = 0; u < U; u++) {
+        y_t[u] = (int8_t)__ssat(iegm_rshift(h[slot(u, full)], out_shift), 8);
+      }
     }
   }
 }
