@@ -29,7 +29,7 @@ static inline int32_t iegm_sat8(int32_t v) { return v < -128 ? -128 : v > 127 ? 
  * lut(T, pre, Pg) of §12: the Q0.15 value of f(pre · 2^−Pg) from a 257-entry table over [−8, 8],
  * saturating the index and interpolating linearly. pre_dec Pg ∈ [1, 12].
  */
-static inline int32_t iegm_lut(const int16_t *table, int32_t pre, int pre_dec) {
+__attribute__((always_inline)) static inline int32_t iegm_lut(const int16_t *table, int32_t pre, int pre_dec) {
   const int32_t limit = (int32_t)1 << (pre_dec + 3); /* x = 8 */
   const int32_t v = pre < -limit ? -limit : pre > limit - 1 ? limit - 1 : pre;
   const int32_t w = (v + limit) << (12 - pre_dec); /* ∈ [0, 65535]: x + 8 in 2^−12 units */
@@ -42,7 +42,7 @@ static inline int32_t iegm_lut(const int16_t *table, int32_t pre, int pre_dec) {
  * The exact integer hard-sigmoid of §11: round(clip(0.2·x + 0.5, 0, 1) · 32768) for
  * x = pre · 2^−Pg, Pg ∈ [1, 12]; result in [0, 32768].
  */
-static inline int32_t iegm_hard_sigmoid(int32_t pre, int pre_dec) {
+__attribute__((always_inline)) static inline int32_t iegm_hard_sigmoid(int32_t pre, int pre_dec) {
   const int32_t edge = 5 * ((int32_t)1 << (pre_dec - 1)); /* |x| = 2.5 */
   const int32_t pc = pre < -edge ? -edge : pre > edge ? edge : pre;
   /* n = pc · 2^(15−Pg) ∈ [−81920, 81920]; m ∈ [2, 163842]. */

@@ -41,12 +41,150 @@ static int8_t conv_edge(const int8_t *x, int T_in, int C_in, const int8_t *w, in
   return (int8_t)m;
 }
 
+/* Filters of up to 4·MAX_GROUPS values (K·C_in) take the packed path: 128 bytes of stack. */
+enum { MAX_GROUPS = 16 };
+
+/*
+ * Packs one filter of n int8 values for SMLAD: padded with zeros to whole groups of four, each
+ * group w0 w1 w2 w3 as the two words (w0, w2) and (w1, w3) of int16 lanes, the lanes SXTB16
+ * gives the input bytes. Returns the number of groups.
+ */
+static int pack_filter(const int8_t *w, int n, uint32_t *packed) {
+  const int groups = (n + 3) >> 2;
+  for (int g = 0; g < groups; g++) {
+    uint32_t lanes[4];
+    for (int j = 0; j < 4; j++) {
+      lanes[j] = 4 * g + j < n ? (uint16_t)(int16_t)w[4 * g + j] : 0;
+    }
+    packed[2 * g] = lanes[0] | lanes[2] << 16;
+    packed[2 * g + 1] = lanes[1] | lanes[3] << 16;
+  }
+  return groups;
+}
+
+/*
+ * One group of four window bytes at byte offset OFF against the packed words PA and PB, in
+ * assembly: the packed filter words stay in registers across all windows of a column, which
+ * the compiler does not achieve at -Os.
+ */
+#define IEGM_GROUP(OFF, PA, PB)                  \
+  "ldr %[v], [%[x], #" #OFF "]\n\t"             \
+  "sxtb16 %[t], %[v]\n\t"                       \
+  "smlad %[acc], %[t], %[" PA "], %[acc]\n\t"   \
+  "sxtb16 %[t], %[v], ror #8\n\t"               \
+  "smlad %[acc], %[t], %[" PB "], %[acc]\n\t"
+
+/* Σ over the first 4·G bytes of x · the packed filter p (G = 1..4 groups); |Σ| ≤ 2^29. The
+ * padded taps of the last group are zero, so bytes read past the window add nothing. */
+#define IEGM_DOT_G(G, BODY)                                                             \
+  __attribute__((always_inline)) static inline int32_t dot_g##G(const int8_t *x,        \
+                                                                const uint32_t *p) {    \
+    uint32_t acc = 0, v, t;                                                             \
+    __asm__(BODY                                                                        \
+            : [acc] "+&r"(acc), [v] "=&r"(v), [t] "=&r"(t)                              \
+            : [x] "r"(x), "m"(*(const int8_t(*)[4 * G])x), [p0] "r"(p[0]),             \
+              [p1] "r"(p[1]), [p2] "r"(p[G > 1 ? 2 : 0]), [p3] "r"(p[G > 1 ? 3 : 1]),   \
+              [p4] "r"(p[G > 2 ? 4 : 0]), [p5] "r"(p[G > 2 ? 5 : 1]),                   \
+              [p6] "r"(p[G > 3 ? 6 : 0]), [p7] "r"(p[G > 3 ? 7 : 1]));                  \
+    return (int32_t)acc;                                                                \
+  }
+IEGM_DOT_G(1, IEGM_GROUP(0, "p0", "p1"))
+IEGM_DOT_G(2, IEGM_GROUP(0, "p0", "p1") IEGM_GROUP(4, "p2", "p3"))
+IEGM_DOT_G(3, IEGM_GROUP(0, "p0", "p1") IEGM_GROUP(4, "p2", "p3") IEGM_GROUP(8, "p4", "p5"))
+IEGM_DOT_G(4, IEGM_GROUP(0, "p0", "p1") IEGM_GROUP(4, "p2", "p3") IEGM_GROUP(8, "p4", "p5")
+                  IEGM_GROUP(12, "p6", "p7"))
+#undef IEGM_DOT_G
+#undef IEGM_GROUP
+
+/* Σ over `groups` groups of x · the packed filter, for any number of groups: unrolled by
+ * hand four groups per pass (-Os does not unroll loops). */
+static inline int32_t packed_dot(const int8_t *x, const uint32_t *packed, int groups) {
+  uint32_t acc = 0;
+  int g = 0;
+#define PACKED_GROUP(k)                                                 \
+  do {                                                                  \
+    const uint32_t v = iegm_load4(x + 4 * (g + (k)));                   \
+    acc = __smlad(__sxtb16(v), packed[2 * (g + (k))], acc);             \
+    acc = __smlad(iegm_sxtb16_ror8(v), packed[2 * (g + (k)) + 1], acc); \
+  } while (0)
+  for (; g + 4 <= groups; g += 4) {
+    PACKED_GROUP(0);
+    PACKED_GROUP(1);
+    PACKED_GROUP(2);
+    PACKED_GROUP(3);
+  }
+  for (; g < groups; g++) PACKED_GROUP(0);
+#undef PACKED_GROUP
+  return (int32_t)acc;
+}
+
+/* The dot product of one window: the register-held versions for up to four groups. */
+__attribute__((always_inline)) static inline int32_t window_dot(const int8_t *x,
+                                                                const uint32_t *packed,
+                                                                int groups) {
+  switch (groups) {
+    case 1:
+      return dot_g1(x, packed);
+    case 2:
+      return dot_g2(x, packed);
+    case 3:
+      return dot_g3(x, packed);
+    case 4:
+      return dot_g4(x, packed);
+    default:
+      return packed_dot(x, packed, groups);
+  }
+}
+
+/*
+ * One output channel over `rows` rows: max over the pool of the window dot products, then
+ * bias, one requantization, activation. `groups` is a constant at each call site below, so
+ * window_dot resolves to one assembly block.
+ */
+__attribute__((always_inline)) static inline void conv_column(
+    const int8_t *window, int step, int row_step, const uint32_t *packed, int groups, int pool,
+    int rows, int32_t bias, int shift, int32_t round, int relu, int8_t *out, int out_step) {
+  for (int r = 0; r < rows; r++) {
+    int32_t best = window_dot(window, packed, groups);
+    int32_t d;
+    /* The pool's other positions, unrolled for windows of up to four (-Os does not unroll). */
+    switch (pool) {
+      default:
+        for (int j = 4; j < pool; j++) {
+          d = window_dot(window + j * step, packed, groups);
+          best = d > best ? d : best;
+        }
+        /* fallthrough */
+      case 4:
+        d = window_dot(window + 3 * step, packed, groups);
+        best = d > best ? d : best;
+        /* fallthrough */
+      case 3:
+        d = window_dot(window + 2 * step, packed, groups);
+        best = d > best ? d : best;
+        /* fallthrough */
+      case 2:
+        d = window_dot(window + step, packed, groups);
+        best = d > best ? d : best;
+        /* fallthrough */
+      case 1:
+        break;
+    }
+    /* best + bias ≤ 2^30, + 2^(shift−1) < 2^31. */
+    const int32_t v = iegm_rshift_r(best + bias, shift, round);
+    /* relu ∘ sat8 is USAT to 7 bits: [0, 127]. */
+    *out = (int8_t)(relu ? __usat(v, 7) : __ssat(v, 8));
+    window += row_step;
+    out += out_step;
+  }
+}
+
 /*
  * max over the pool's positions j of Σ_i window[j·step + i]·filter[i] (|·| ≤ 2^29 each), two
- * positions at a time.
+ * positions at a time: the path for filters too long to pack.
  */
-static inline int32_t pooled_dot(const int8_t *window, int step, const int8_t *filter, int n,
-                                 int pool) {
+static int32_t pooled_dot(const int8_t *window, int step, const int8_t *filter, int n,
+                          int pool) {
   int32_t best = INT32_MIN;
   int j = 0;
   for (; j + 2 <= pool; j += 2) {
@@ -66,13 +204,22 @@ void iegm_conv1d_s8(const int8_t *x, int T_in, int C_in, const int8_t *w, const 
                     const uint8_t *shift, int C_out, int K, int stride, int pad_before, int T_out,
                     int pool, int relu, int8_t *y, int y_row_stride) {
   const int n = K * C_in;
-  const int step = stride * C_in;        /* bytes between consecutive positions' windows */
-  const int row_step = pool * step;      /* bytes between consecutive output rows' windows */
-  /* Output rows [to_first, to_end) have every window inside x; the others touch padding. */
+  const int step = stride * C_in;   /* bytes between consecutive positions' windows */
+  const int row_step = pool * step; /* bytes between consecutive output rows' windows */
+  const int groups = (n + 3) >> 2;
+  const int packed_path = groups <= MAX_GROUPS;
+  /* The bytes one output row reads: its pool windows, rounded up to whole groups when packed. */
+  const int span = (pool - 1) * step + (packed_path ? 4 * groups : n);
+  /* Rows [to_first, to_end) read only inside x; the others touch the padding (or would read
+   * past x) and take the plain path. */
   int to_first = 0;
   while (to_first < T_out && to_first * pool * stride - pad_before < 0) to_first++;
   int to_end = T_out;
-  while (to_end > to_first && (to_end * pool - 1) * stride - pad_before + K > T_in) to_end--;
+  while (to_end > to_first &&
+         ((to_end - 1) * pool * stride - pad_before) * C_in + span > T_in * C_in) {
+    to_end--;
+  }
+  uint32_t packed[2 * MAX_GROUPS];
   for (int c = 0; c < C_out; c++) {
     const int8_t *filter = w + c * n;
     const int32_t b = bias[c];
@@ -84,14 +231,38 @@ void iegm_conv1d_s8(const int8_t *x, int T_in, int C_in, const int8_t *w, const 
     }
     const int8_t *window = x + (to_first * pool * stride - pad_before) * C_in;
     int8_t *out = y + to_first * y_row_stride + c;
-    for (int to = to_first; to < to_end; to++) {
-      const int32_t best = pooled_dot(window, step, filter, n, pool);
-      /* best + bias ≤ 2^30, + 2^(shift−1) < 2^31. */
-      const int32_t v = iegm_rshift_r(best + b, s, round);
-      /* relu ∘ sat8 is USAT to 7 bits: [0, 127]. */
-      *out = (int8_t)(relu ? __usat(v, 7) : __ssat(v, 8));
-      window += row_step;
-      out += y_row_stride;
+    const int rows = to_end - to_first;
+    if (packed_path) {
+      pack_filter(filter, n, packed);
+      switch (groups) {
+        case 1:
+          conv_column(window, step, row_step, packed, 1, pool, rows, b, s, round, relu, out,
+                      y_row_stride);
+          break;
+        case 2:
+          conv_column(window, step, row_step, packed, 2, pool, rows, b, s, round, relu, out,
+                      y_row_stride);
+          break;
+        case 3:
+          conv_column(window, step, row_step, packed, 3, pool, rows, b, s, round, relu, out,
+                      y_row_stride);
+          break;
+        case 4:
+          conv_column(window, step, row_step, packed, 4, pool, rows, b, s, round, relu, out,
+                      y_row_stride);
+          break;
+        default:
+          conv_column(window, step, row_step, packed, groups, pool, rows, b, s, round, relu, out,
+                      y_row_stride);
+          break;
+      }
+    } else {
+      for (int r = 0; r < rows; r++) {
+        const int32_t v = iegm_rshift_r(pooled_dot(window, step, filter, n, pool) + b, s, round);
+        *out = (int8_t)(relu ? __usat(v, 7) : __ssat(v, 8));
+        window += row_step;
+        out += y_row_stride;
+      }
     }
     for (int to = to_end; to < T_out; to++) {
       y[to * y_row_stride + c] =
