@@ -1,0 +1,23 @@
+/** The int8 model's decisions on a dataset, by the TypeScript interpreter (the reference). */
+import { type Dataset, segment } from "../data/dataset.ts";
+import type { ModelIR } from "../ir/ir.ts";
+import { predictClass, quantizeInput, runInt8 } from "../interp/mod.ts";
+
+export interface Int8Predictions {
+  /** [size] the raw int8 output of each segment (probability = output / 128). */
+  outputs: Int8Array;
+  /** [size] 1 = VA, by the IR's integer threshold rule. */
+  classes: Uint8Array;
+}
+
+/** Runs the int8 interpreter on every segment of `dataset`. */
+export function predictInt8(ir: ModelIR, dataset: Dataset): Int8Predictions {
+  const outputs = new Int8Array(dataset.size);
+  const classes = new Uint8Array(dataset.size);
+  for (let i = 0; i < dataset.size; i++) {
+    const { output } = runInt8(ir, quantizeInput(ir, segment(dataset, i)));
+    outputs[i] = output;
+    classes[i] = predictClass(ir, output);
+  }
+  return { outputs, classes };
+}

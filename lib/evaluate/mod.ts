@@ -1,0 +1,15 @@
+/**
+ * Evaluating a model's decisions on an IEGM set: the contest's metrics plus the clinical view
+ * (correct share per rhythm, Fβ per subject).
+ *
+ * @example
+ * ```ts ignore
+ * import { evaluateClasses, predictInt8 } from "./mod.ts";
+ * const { classes } = predictInt8(int8IR, dataset);
+ * console.log(evaluateClasses(dataset, classes).recallByRhythm);
+ * ```
+ *
+ * @module
+ */
+export { type ClinicalEvaluation, evaluateClasses } from "./clinical.ts";
+export { type Int8Predictions, predictInt8 } from "./int8.ts";

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { type Dataset, RHYTHMS, SEGMENT_LENGTH } from "../../lib/data/dataset.ts";
+import { evaluateClasses } from "../../lib/evaluate/mod.ts";
+
+/** Segments as (subject, rhythm) pairs; labels follow the rhythm. */
+function fixture(rows: [number, string][]): Dataset {
+  const rhythms = Uint8Array.from(rows, ([, r]) => RHYTHMS.indexOf(r as typeof RHYTHMS[number]));
+  return {
+    size: rows.length,
+    samples: new Float32Array(rows.length * SEGMENT_LENGTH),
+    labels: Uint8Array.from(rows, ([, r]) => (["VT", "VFb", "VFt"].includes(r) ? 1 : 0)),
+    subjects: Uint16Array.from(rows, ([s]) => s),
+    subjectNames: ["S01", "S02"],
+    rhythms,
+    files: rows.map(([s, r], i) => `S0${s + 1}-${r}-${i}.txt`),
+  };
+}
+
+Deno.test("evaluateClasses() gives the correct share per rhythm and Fβ per subject", () => {
+  const dataset = fixture([[0, "VT"], [0, "VT"], [0, "SR"], [1, "SVT"], [1, "SVT"], [1, "VFb"]]);
+  // S01: one VT missed, SR right. S02: one SVT flagged, VFb caught.
+  const result = evaluateClasses(dataset, [1, 0, 0, 1, 0, 1]);
+  assert.deepEqual([result.tp, result.fn, result.fp, result.tn], [2, 1, 1, 2]);
+  assert.deepEqual(result.recallByRhythm, { SR: 1, SVT: 0.5, VT: 0.5, VFb: 1 });
+  // S01: P = 1, R = 1/2 → Fβ = 5·0.5/(4 + 0.5) = 5/9. S02: P = 1/2, R = 1 → 5·0.5/(2 + 1) = 5/6.
+  assert.ok(Math.abs(result.fbetaBySubject.S01! - 5 / 9) < 1e-12);
+  assert.ok(Math.abs(result.fbetaBySubject.S02! - 5 / 6) < 1e-12);
+});
+
+Deno.test("evaluateClasses() reports null Fβ for a subject without VA", () => {
+  const dataset = fixture([[0, "SR"], [0, "AFb"], [1, "VT"]]);
+  const result = evaluateClasses(dataset, [1, 0, 1]);
+  assert.equal(result.fbetaBySubject.S01, null);
+  assert.equal(result.fbetaBySubject.S02, 1);
+  assert.equal(result.recallByRhythm.SR, 0);
+});
+
+Deno.test("evaluateClasses() refuses a decision count that does not match", () => {
+  assert.throws(() => evaluateClasses(fixture([[0, "SR"]]), [1, 0]), RangeError);
+});
