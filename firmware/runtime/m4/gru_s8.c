@@ -62,49 +62,51 @@ enum { CHUNK = 16 };
 /* Inputs of up to 4·MAX_X_GROUPS values are unpacked once per step (64 bytes of stack). */
 enum { MAX_X_GROUPS = 8 };
 
-/*
- * Input projections of `count` consecutive gate rows: in[k] = rshift(bias[k] + W[k]·x_t, sx)
- * (|bias + Σ| ≤ 2^29 + N_in·2^14 ≤ 2^30). x_t's groups of four are unpacked to SMLAD lanes
- * once for all rows; longer inputs take the plain dot product.
- */
-static void input_projection(const int8_t *x_t, int N_in, const int8_t *W, const int32_t *bias,
-                             int sx, int32_t round_x, int count, int32_t *in) {
-  const int groups = N_in >> 2;
-  if (groups > MAX_X_GROUPS) {
-    for (int k = 0; k < count; k++) {
-      in[k] = iegm_rshift_r(iegm_dot_s8(x_t, W + k * N_in, N_in, bias[k]), sx, round_x);
-    }
-    return;
-  }
-  uint32_t lanes[2 * MAX_X_GROUPS];
-  for (int g = 0; g < groups; g++) {
+/* x_t of one step, unpacked once for all gate rows. */
+typedef struct {
+  const int8_t *x;              /* [N_in] int8 */
+  int N_in;
+  int groups;                   /* N_in / 4 when ≤ MAX_X_GROUPS, else 0 (plain dot product) */
+  uint32_t lanes[2 * MAX_X_GROUPS]; /* per group: SXTB16 lanes of bytes (0, 2) and (1, 3) */
+} step_input;
+
+static void unpack_input(const int8_t *x_t, int N_in, step_input *in) {
+  in->x = x_t;
+  in->N_in = N_in;
+  in->groups = (N_in >> 2) <= MAX_X_GROUPS ? N_in >> 2 : 0;
+  for (int g = 0; g < in->groups; g++) {
     const uint32_t v = iegm_load4(x_t + 4 * g);
-    lanes[2 * g] = __sxtb16(v);
-    lanes[2 * g + 1] = iegm_sxtb16_ror8(v);
-  }
-  for (int k = 0; k < count; k++) {
-    const int8_t *w = W + k * N_in;
-    uint32_t acc = (uint32_t)bias[k];
-    for (int g = 0; g < groups; g++) {
-      const uint32_t wv = iegm_load4(w + 4 * g);
-      acc = __smlad(__sxtb16(wv), lanes[2 * g], acc);
-      acc = __smlad(iegm_sxtb16_ror8(wv), lanes[2 * g + 1], acc);
-    }
-    int32_t sum = (int32_t)acc;
-    for (int i = 4 * groups; i < N_in; i++) sum += (int32_t)x_t[i] * w[i];
-    in[k] = iegm_rshift_r(sum, sx, round_x);
+    in->lanes[2 * g] = __sxtb16(v);
+    in->lanes[2 * g + 1] = iegm_sxtb16_ror8(v);
   }
 }
 
+/* bias + W_row · x_t (|·| ≤ 2^29 + N_in·2^14 ≤ 2^30). */
+static inline int32_t input_dot(const step_input *in, const int8_t *w, int32_t bias) {
+  uint32_t acc = (uint32_t)bias;
+  const int groups = in->groups;
+  for (int g = 0; g < groups; g++) {
+    const uint32_t wv = iegm_load4(w + 4 * g);
+    acc = __smlad(__sxtb16(wv), in->lanes[2 * g], acc);
+    acc = __smlad(iegm_sxtb16_ror8(wv), in->lanes[2 * g + 1], acc);
+  }
+  int32_t sum = (int32_t)acc;
+  for (int i = 4 * groups; i < in->N_in; i++) sum += (int32_t)in->x[i] * w[i];
+  return sum;
+}
+
 /*
- * Recurrent parts of `count` consecutive gate rows added to their input parts:
- * pre[k] += rshift(R[k]·v, sr), v in slot order. Each part is rounded on its own; the sum stays
- * below 2^30 + 2^29.
+ * Pre-activations of `count` consecutive gate rows, input and recurrent parts each rounded on
+ * its own (docs/int8-spec.md §11): pre[k] = rshift(bias[k] + W[k]·x_t, sx)
+ * + rshift(R[k]·v, sr), v in slot order; |pre| ≤ 2^30 + 2^29.
  */
-static void add_recurrent(const int16_t *v, const int8_t *R, int U, int full, int sr,
-                          int32_t round_r, int count, int32_t *pre) {
+static void gate_rows(const step_input *in, const int8_t *W, const int32_t *bias, int sx,
+                      int32_t round_x, const int16_t *v, const int8_t *R, int U, int full,
+                      int sr, int32_t round_r, int count, int32_t *pre) {
+  const int N_in = in->N_in;
   for (int k = 0; k < count; k++) {
-    pre[k] += iegm_rshift_r(recurrent_dot(v, R + k * U, U, full), sr, round_r);
+    pre[k] = iegm_rshift_r(input_dot(in, W + k * N_in, bias[k]), sx, round_x) +
+             iegm_rshift_r(recurrent_dot(v, R + k * U, U, full), sr, round_r);
   }
 }
 
@@ -123,14 +125,15 @@ void iegm_gru_s8(const int8_t *x, int T, int N_in, int U, const int8_t *W, const
   const int32_t round_out = iegm_round_of(out_shift);
   int16_t *h = state, *rh = scratch, *hn = scratch + U;
   int32_t pre_a[CHUNK], pre_b[CHUNK];
+  step_input in;
   for (int u = 0; u < U; u++) h[u] = 0;
   for (int t = 0; t < T; t++) {
-    const int8_t *x_t = x + t * N_in;
+    unpack_input(x + t * N_in, N_in, &in);
     /* Reset gates, then r ⊙ h: every candidate below reads all of it. */
     for (int u0 = 0; u0 < U; u0 += CHUNK) {
       const int count = U - u0 < CHUNK ? U - u0 : CHUNK;
-      input_projection(x_t, N_in, W + (U + u0) * N_in, bias + U + u0, sx, round_x, count, pre_a);
-      add_recurrent(h, R + (U + u0) * U, U, full, sr, round_r, count, pre_a);
+      gate_rows(&in, W + (U + u0) * N_in, bias + U + u0, sx, round_x, h, R + (U + u0) * U, U,
+                full, sr, round_r, count, pre_a);
       for (int k = 0; k < count; k++) {
         const int32_t r = gate(pre_a[k], pre_dec, hard_sigmoid, sigmoid_table);
         const int s = slot(u0 + k, full);
@@ -140,11 +143,10 @@ void iegm_gru_s8(const int8_t *x, int T, int N_in, int U, const int8_t *W, const
     /* Update gates and candidates, then the new state. */
     for (int u0 = 0; u0 < U; u0 += CHUNK) {
       const int count = U - u0 < CHUNK ? U - u0 : CHUNK;
-      input_projection(x_t, N_in, W + u0 * N_in, bias + u0, sx, round_x, count, pre_a);
-      add_recurrent(h, R + u0 * U, U, full, sr, round_r, count, pre_a);
-      input_projection(x_t, N_in, W + (2 * U + u0) * N_in, bias + 2 * U + u0, sx, round_x, count,
-                       pre_b);
-      add_recurrent(rh, R + (2 * U + u0) * U, U, full, sr, round_r, count, pre_b);
+      gate_rows(&in, W + u0 * N_in, bias + u0, sx, round_x, h, R + u0 * U, U, full, sr, round_r,
+                count, pre_a);
+      gate_rows(&in, W + (2 * U + u0) * N_in, bias + 2 * U + u0, sx, round_x, rh,
+                R + (2 * U + u0) * U, U, full, sr, round_r, count, pre_b);
       for (int k = 0; k < count; k++) {
         const int32_t z = gate(pre_a[k], pre_dec, hard_sigmoid, sigmoid_table);
         const int32_t c = iegm_lut(tanh_table, pre_b[k], pre_dec);
