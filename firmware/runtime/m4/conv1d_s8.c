@@ -144,7 +144,11 @@ __attribute__((always_inline)) static inline int32_t window_dot(const int8_t *x,
 __attribute__((always_inline)) static inline void conv_column(
     const int8_t *window, int step, int row_step, const uint32_t *packed, int groups, int pool,
     int rows, int32_t bias, int shift, int32_t round, int relu, int8_t *out, int out_step) {
-  for (int r = 0; r < rows; r++) {
+  /* Bias and rounding constant in one addend; ReLU as a lower bound after saturation. */
+  const int32_t addend = bias + round;
+  const int32_t floor = relu ? 0 : -128;
+  const int8_t *const end = window + rows * row_step;
+  for (; window != end; window += row_step, out += out_step) {
     int32_t best = window_dot(window, packed, groups);
     int32_t d;
     /* The pool's other positions, unrolled for windows of up to four (-Os does not unroll). */
@@ -171,11 +175,8 @@ __attribute__((always_inline)) static inline void conv_column(
         break;
     }
     /* best + bias ≤ 2^30, + 2^(shift−1) < 2^31. */
-    const int32_t v = iegm_rshift_r(best + bias, shift, round);
-    /* relu ∘ sat8 is USAT to 7 bits: [0, 127]. */
-    *out = (int8_t)(relu ? __usat(v, 7) : __ssat(v, 8));
-    window += row_step;
-    out += out_step;
+    const int32_t v = __ssat((best + addend) >> shift, 8);
+    *out = (int8_t)(v < floor ? floor : v);
   }
 }
 
