@@ -41,3 +41,4 @@
 export { countMacs, countParams, type LayerCounts } from "./counts.ts";
 export { layerReport, type LayerRow } from "./layer_report.ts";
 export { formatLayerReport } from "./format.ts";
+export { type ReportInputs, reportPage } from "./page.ts";
