@@ -59,6 +59,51 @@ __attribute__((always_inline)) static inline int32_t recurrent_dot(const int16_t
 /* Units per chunk: the phases below keep 4·CHUNK int32 on the stack, whatever U is. */
 enum { CHUNK = 16 };
 
+/*
+ * Two recurrent dot products over the same v (slot order): *acc0 = R0·v and *acc1 = R1·v,
+ * R1 = R0 + r1_offset bytes. Each pair of state words is loaded once for both rows; the groups
+ * of four are an assembly loop (14 instructions per group for two rows).
+ */
+__attribute__((always_inline)) static inline void recurrent_dot2(const int16_t *v,
+                                                                 const int8_t *R0,
+                                                                 int r1_offset, int U, int full,
+                                                                 int32_t *acc0, int32_t *acc1) {
+  uint32_t a0 = 0, a1 = 0;
+  const int16_t *pv = v;
+  const int8_t *pr = R0;
+  if (full > 0) {
+    int count = full >> 2;
+    uint32_t r0v, r1v, v02, v13, t;
+    __asm__ volatile(
+        "1:\n\t"
+        "ldr %[v02], [%[pv]], #4\n\t" /* (v_j, v_{j+2}) */
+        "ldr %[v13], [%[pv]], #4\n\t" /* (v_{j+1}, v_{j+3}) */
+        "ldr %[r1v], [%[pr], %[off]]\n\t"
+        "ldr %[r0v], [%[pr]], #4\n\t"
+        "sxtb16 %[t], %[r0v]\n\t"
+        "smlad %[a0], %[t], %[v02], %[a0]\n\t"
+        "sxtb16 %[t], %[r0v], ror #8\n\t"
+        "smlad %[a0], %[t], %[v13], %[a0]\n\t"
+        "sxtb16 %[t], %[r1v]\n\t"
+        "smlad %[a1], %[t], %[v02], %[a1]\n\t"
+        "sxtb16 %[t], %[r1v], ror #8\n\t"
+        "smlad %[a1], %[t], %[v13], %[a1]\n\t"
+        "subs %[count], %[count], #1\n\t"
+        "bne 1b"
+        : [a0] "+r"(a0), [a1] "+r"(a1), [pv] "+r"(pv), [pr] "+r"(pr), [count] "+r"(count),
+          [r0v] "=&r"(r0v), [r1v] "=&r"(r1v), [v02] "=&r"(v02), [v13] "=&r"(v13), [t] "=&r"(t)
+        : [off] "r"(r1_offset)
+        : "cc", "memory");
+  }
+  int32_t s0 = (int32_t)a0, s1 = (int32_t)a1;
+  for (int j = full; j < U; j++) {
+    s0 += (int32_t)v[j] * R0[j];
+    s1 += (int32_t)v[j] * R0[r1_offset + j];
+  }
+  *acc0 = s0;
+  *acc1 = s1;
+}
+
 /* Inputs of up to 4·MAX_X_GROUPS values are unpacked once per step (64 bytes of stack). */
 enum { MAX_X_GROUPS = 8 };
 
@@ -82,7 +127,7 @@ static void unpack_input(const int8_t *x_t, int N_in, step_input *in) {
 }
 
 /* bias + W_row · x_t (|·| ≤ 2^29 + N_in·2^14 ≤ 2^30). */
-static inline int32_t input_dot(const step_input *in, const int8_t *w, int32_t bias) {
+__attribute__((always_inline)) static inline int32_t input_dot(const step_input *in, const int8_t *w, int32_t bias) {
   uint32_t acc = (uint32_t)bias;
   const int groups = in->groups;
   for (int g = 0; g < groups; g++) {
@@ -110,6 +155,24 @@ static void gate_rows(const step_input *in, const int8_t *W, const int32_t *bias
   }
 }
 
+/*
+ * The update and reset gate rows of `count` consecutive units together (they read the same h):
+ * pre_z[k] and pre_r[k] as in gate_rows, rows U apart in W, bias and R.
+ */
+static void gate_row_pairs(const step_input *in, const int8_t *W, const int32_t *bias, int sx,
+                           int32_t round_x, const int16_t *h, const int8_t *R, int U, int full,
+                           int sr, int32_t round_r, int count, int32_t *pre_z, int32_t *pre_r) {
+  const int N_in = in->N_in;
+  for (int k = 0; k < count; k++) {
+    int32_t rec_z, rec_r;
+    recurrent_dot2(h, R + k * U, U * U, U, full, &rec_z, &rec_r);
+    pre_z[k] = iegm_rshift_r(input_dot(in, W + k * N_in, bias[k]), sx, round_x) +
+               iegm_rshift_r(rec_z, sr, round_r);
+    pre_r[k] = iegm_rshift_r(input_dot(in, W + (U + k) * N_in, bias[U + k]), sx, round_x) +
+               iegm_rshift_r(rec_r, sr, round_r);
+  }
+}
+
 /* Gate value in Q0.15 ("1" = 32768 for the hard sigmoid) of a pre-activation at pre_dec. */
 __attribute__((always_inline)) static inline int32_t gate(int32_t pre, int pre_dec, int hard_sigmoid, const int16_t *table) {
   return hard_sigmoid ? iegm_hard_sigmoid(pre, pre_dec) : iegm_lut(table, pre, pre_dec);
@@ -129,28 +192,29 @@ void iegm_gru_s8(const int8_t *x, int T, int N_in, int U, const int8_t *W, const
   for (int u = 0; u < U; u++) h[u] = 0;
   for (int t = 0; t < T; t++) {
     unpack_input(x + t * N_in, N_in, &in);
-    /* Reset gates, then r ⊙ h: every candidate below reads all of it. */
+    /* Update and reset gates (the update gate waits in hn's slots), then r ⊙ h: every
+     * candidate below reads all of it. */
+    uint16_t *z_of = (uint16_t *)hn; /* z ∈ [0, 32768] */
     for (int u0 = 0; u0 < U; u0 += CHUNK) {
       const int count = U - u0 < CHUNK ? U - u0 : CHUNK;
-      gate_rows(&in, W + (U + u0) * N_in, bias + U + u0, sx, round_x, h, R + (U + u0) * U, U,
-                full, sr, round_r, count, pre_a);
+      gate_row_pairs(&in, W + u0 * N_in, bias + u0, sx, round_x, h, R + u0 * U, U, full, sr,
+                     round_r, count, pre_a, pre_b);
       for (int k = 0; k < count; k++) {
-        const int32_t r = gate(pre_a[k], pre_dec, hard_sigmoid, sigmoid_table);
         const int s = slot(u0 + k, full);
+        z_of[s] = (uint16_t)gate(pre_a[k], pre_dec, hard_sigmoid, sigmoid_table);
+        const int32_t r = gate(pre_b[k], pre_dec, hard_sigmoid, sigmoid_table);
         rh[s] = (int16_t)iegm_rshift_r(r * h[s], 15, 1 << 14); /* |r·h| ≤ 2^30 */
       }
     }
-    /* Update gates and candidates, then the new state. */
+    /* Candidates, then the new state over the update gates. */
     for (int u0 = 0; u0 < U; u0 += CHUNK) {
       const int count = U - u0 < CHUNK ? U - u0 : CHUNK;
-      gate_rows(&in, W + u0 * N_in, bias + u0, sx, round_x, h, R + u0 * U, U, full, sr, round_r,
-                count, pre_a);
       gate_rows(&in, W + (2 * U + u0) * N_in, bias + 2 * U + u0, sx, round_x, rh,
                 R + (2 * U + u0) * U, U, full, sr, round_r, count, pre_b);
       for (int k = 0; k < count; k++) {
-        const int32_t z = gate(pre_a[k], pre_dec, hard_sigmoid, sigmoid_table);
-        const int32_t c = iegm_lut(tanh_table, pre_b[k], pre_dec);
         const int s = slot(u0 + k, full);
+        const int32_t z = z_of[s];
+        const int32_t c = iegm_lut(tanh_table, pre_b[k], pre_dec);
         /* A convex combination of two Q0.15 values: |·| ≤ 2^30, result within int16. */
         hn[s] = (int16_t)iegm_rshift_r(z * h[s] + (32768 - z) * c, 15, 1 << 14);
       }
