@@ -56,11 +56,15 @@ export const NO_AUGMENTATION: Augmentation = Object.freeze({
 });
 
 /**
- * Default hyper-parameters per arch. nnom follows the contest entry (Adam 1e-3, batch 256,
- * no augmentation). findings.md saw validation Fβ plateau by epoch 4–5, but on our 5-fold
- * split (fold 0) validation loss still fell at epoch 10, so 20 epochs with patience 5. compact converges slowly at the winner's Adam 2e-4 and batch 32 (findings: still
- * improving at epoch 100), so it gets 15× the learning rate and batch 64 (on a third of fold 1
- * it reached validation Fβ 0.95 by epoch 12), 40 epochs, and the winner's sign-flip and noise
+ * Default hyper-parameters per arch.
+ *
+ * nnom follows the contest entry: Adam 1e-3, batch 256, no augmentation. findings.md saw
+ * validation Fβ plateau by epoch 4–5; on our 5-fold split (fold 0) it still improved at epoch
+ * 17, so 20 epochs with patience 5.
+ *
+ * compact converges slowly at the winner's Adam 2e-4 and batch 32 (findings: still improving
+ * at epoch 100), so it gets 15× the learning rate and batch 64 (on a third of fold 1 it reached
+ * validation Fβ 0.95 by epoch 12), 40 epochs, and the winner's sign-flip and noise
  * augmentation.
  */
 export const ARCH_DEFAULTS: Readonly<Record<string, HyperParameters>> = {
