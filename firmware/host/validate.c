@@ -95,13 +95,15 @@ int main(int argc, char **argv) {
   if (memcmp(header, SEGMENTS_MAGIC, 8) != 0) fail("not a segments file", argv[1]);
   if (read_u32(header + 8) != FILE_VERSION) fail("unsupported version", argv[1]);
   const uint32_t count = read_u32(header + 12);
-  if (read_u32(header + 16) != MODEL_INPUT_LENGTH) fail("segment length differs from model", argv[1]);
+  if (read_u32(header + 16) != MODEL_INPUT_LENGTH) {
+    fail("segment length differs from model", argv[1]);
+  }
   int8_t *inputs = malloc((size_t)count * MODEL_INPUT_LENGTH + 1);
   uint8_t *labels = malloc((size_t)count + 1);
   int8_t *outputs = malloc((size_t)count * MODEL_OUTPUT_LENGTH + 1);
   if (!inputs || !labels || !outputs) fail("out of memory", argv[1]);
-  if (fread(inputs, 1, (size_t)count * MODEL_INPUT_LENGTH, in) != (size_t)count * MODEL_INPUT_LENGTH ||
-      fread(labels, 1, count, in) != count) {
+  const size_t input_bytes = (size_t)count * MODEL_INPUT_LENGTH;
+  if (fread(inputs, 1, input_bytes, in) != input_bytes || fread(labels, 1, count, in) != count) {
     fail("truncated segments", argv[1]);
   }
   fclose(in);
@@ -155,7 +157,8 @@ int main(int argc, char **argv) {
   printf("  non-VA     %12u  %16u\n", fp, tn);
   const double precision = tp + fp ? (double)tp / (tp + fp) : 0;
   const double recall = tp + fn ? (double)tp / (tp + fn) : 0;
-  const double fbeta = precision + recall > 0 ? 5 * precision * recall / (4 * precision + recall) : 0;
+  const double fbeta =
+      precision + recall > 0 ? 5 * precision * recall / (4 * precision + recall) : 0;
   printf("\naccuracy %.4f  precision %.4f  recall %.4f  F-beta(2) %.4f\n",
          count ? (double)(tp + tn) / count : 0, precision, recall, fbeta);
   free(inputs);

@@ -62,7 +62,8 @@ int main(void) {
   const int32_t out = semihost_open("outputs.bin", 5);
   if (out < 0) return 4;
   /* The outputs header: magic, version, count, length (little-endian, as on the M4). */
-  const uint32_t out_header[5] = {0x4d474549u, 0x0054554fu, FILE_VERSION, count, MODEL_OUTPUT_LENGTH};
+  const uint32_t out_header[5] = {0x4d474549u, 0x0054554fu, FILE_VERSION, count,
+                                  MODEL_OUTPUT_LENGTH};
   if (semihost_write(out, out_header, HEADER_BYTES) != 0) return 4;
   uint32_t stack = 0;
   for (uint32_t i = 0; i < count; i++) {

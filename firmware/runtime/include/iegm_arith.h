@@ -17,10 +17,14 @@ static inline int32_t iegm_rshift(int32_t v, int s) {
 }
 
 /** The rounding constant of rshift by s: 2^(s−1), or 0 for s = 0. */
-static inline int32_t iegm_round_of(int s) { return s == 0 ? 0 : (int32_t)1 << (s - 1); }
+static inline int32_t iegm_round_of(int s) {
+  return s == 0 ? 0 : (int32_t)1 << (s - 1);
+}
 
 /** rshift(v, s) with its rounding constant precomputed (iegm_round_of(s)): no branch. */
-static inline int32_t iegm_rshift_r(int32_t v, int s, int32_t round) { return (v + round) >> s; }
+static inline int32_t iegm_rshift_r(int32_t v, int s, int32_t round) {
+  return (v + round) >> s;
+}
 
 /** sat8(v) = min(max(v, −128), 127). */
 static inline int32_t iegm_sat8(int32_t v) { return v < -128 ? -128 : v > 127 ? 127 : v; }
@@ -29,7 +33,8 @@ static inline int32_t iegm_sat8(int32_t v) { return v < -128 ? -128 : v > 127 ? 
  * lut(T, pre, Pg) of §12: the Q0.15 value of f(pre · 2^−Pg) from a 257-entry table over [−8, 8],
  * saturating the index and interpolating linearly. pre_dec Pg ∈ [1, 12].
  */
-__attribute__((always_inline)) static inline int32_t iegm_lut(const int16_t *table, int32_t pre, int pre_dec) {
+__attribute__((always_inline)) static inline int32_t iegm_lut(const int16_t *table, int32_t pre,
+                                                              int pre_dec) {
   const int32_t limit = (int32_t)1 << (pre_dec + 3); /* x = 8 */
   const int32_t v = pre < -limit ? -limit : pre > limit - 1 ? limit - 1 : pre;
   const int32_t w = (v + limit) << (12 - pre_dec); /* ∈ [0, 65535]: x + 8 in 2^−12 units */

@@ -127,7 +127,8 @@ static void unpack_input(const int8_t *x_t, int N_in, step_input *in) {
 }
 
 /* bias + W_row · x_t (|·| ≤ 2^29 + N_in·2^14 ≤ 2^30). */
-__attribute__((always_inline)) static inline int32_t input_dot(const step_input *in, const int8_t *w, int32_t bias) {
+__attribute__((always_inline)) static inline int32_t input_dot(const step_input *in,
+                                                               const int8_t *w, int32_t bias) {
   uint32_t acc = (uint32_t)bias;
   const int groups = in->groups;
   for (int g = 0; g < groups; g++) {
@@ -174,7 +175,9 @@ static void gate_row_pairs(const step_input *in, const int8_t *W, const int32_t 
 }
 
 /* Gate value in Q0.15 ("1" = 32768 for the hard sigmoid) of a pre-activation at pre_dec. */
-__attribute__((always_inline)) static inline int32_t gate(int32_t pre, int pre_dec, int hard_sigmoid, const int16_t *table) {
+__attribute__((always_inline)) static inline int32_t gate(int32_t pre, int pre_dec,
+                                                          int hard_sigmoid,
+                                                          const int16_t *table) {
   return hard_sigmoid ? iegm_hard_sigmoid(pre, pre_dec) : iegm_lut(table, pre, pre_dec);
 }
 

@@ -9,7 +9,8 @@ void iegm_concat_s8(int n_inputs, const int8_t *const *x, const int *C, const ui
     for (int t = 0; t < T; t++) {
       for (int c = 0; c < C[k]; c++) {
         /* |x| ≤ 128: the rounding add cannot overflow. */
-        y[t * y_row_stride + offset + c] = (int8_t)iegm_sat8(iegm_rshift(x[k][t * C[k] + c], shift[k]));
+        const int32_t v = iegm_rshift(x[k][t * C[k] + c], shift[k]);
+        y[t * y_row_stride + offset + c] = (int8_t)iegm_sat8(v);
       }
     }
     offset += C[k];
