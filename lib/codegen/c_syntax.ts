@@ -1,6 +1,14 @@
 /** Small helpers that spell C99 source text deterministically. */
 
-/** A C identifier made from an IR name: other characters become '_', a leading digit gets '_'. */
+/**
+ * A C identifier made from an IR name: other characters become '_', a leading digit gets '_'.
+ *
+ * @example
+ * ```ts
+ * import { cIdentifier } from "./c_syntax.ts";
+ * if (cIdentifier("b5-conv.0") !== "b5_conv_0" || cIdentifier("1x") !== "_1x") throw new Error();
+ * ```
+ */
 export function cIdentifier(name: string): string {
   const id = name.replace(/[^A-Za-z0-9_]/g, "_");
   return /^[0-9]/.test(id) ? `_${id}` : id;
@@ -31,6 +39,13 @@ export function cInt(value: number): string {
 /**
  * A `static const` array definition of `values` as `type`, `perLine` values per line. Values
  * outside the type's range throw a RangeError naming `what`.
+ *
+ * @example
+ * ```ts
+ * import { cConstArray } from "./c_syntax.ts";
+ * const text = cConstArray("int8", "w", [1, -2, 3], "Layer \"x\"");
+ * if (text !== "static const int8_t w[3] = {\n    1, -2, 3,\n};") throw new Error(text);
+ * ```
  */
 export function cConstArray(
   type: CIntType,

@@ -32,6 +32,13 @@ const IGNORED = /^(\.ARM\.attributes|\.comment|\.debug.*|\.stab.*|\.symtab|\.str
 /**
  * Parses the output of `arm-none-eabi-size -A`. A section the contest terms do not cover
  * throws a RangeError naming it, so a new section is never silently left out of flash.
+ *
+ * @example
+ * ```ts
+ * import { parseSizeA } from "./size.ts";
+ * const size = parseSizeA(".vectors 28 0\n.text 900 28\n.rodata 300 928\n.data 4 0\n.bss 96 4");
+ * if (size.code !== 928 || size.flash !== 1232 || size.ram !== 100) throw new Error();
+ * ```
  */
 export function parseSizeA(text: string): ImageSize {
   const sizes = { code: 0, ro: 0, rw: 0, zi: 0 };
