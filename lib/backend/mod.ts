@@ -15,6 +15,11 @@
  * @module
  */
 export { tf } from "./tf.ts";
-export { type BackendName, registerWasmTrainingKernels, setupBackend } from "./setup.ts";
+export {
+  type BackendName,
+  ensureBackend,
+  registerWasmTrainingKernels,
+  setupBackend,
+} from "./setup.ts";
 export { conv2dBackpropFilterWasm } from "./conv2d_backprop_filter.ts";
 export { tileWasm } from "./tile.ts";

@@ -33,9 +33,10 @@ export function registerWasmTrainingKernels(): void {
  * ```
  */
 export async function setupBackend(preferred: BackendName = "wasm"): Promise<BackendName> {
-  if (tf.getBackend() === preferred) return preferred;
+  // Registered even when wasm is already active: tfjs may have started it on its own.
+  if (preferred === "wasm") registerWasmTrainingKernels();
+  if (activeBackend() === preferred) return preferred;
   if (preferred === "wasm") {
-    registerWasmTrainingKernels();
     let started = false;
     try {
       started = await tf.setBackend("wasm");
@@ -47,4 +48,19 @@ export async function setupBackend(preferred: BackendName = "wasm"): Promise<Bac
   }
   if (!(await tf.setBackend("cpu"))) throw new Error("The tfjs cpu backend failed to start");
   return "cpu";
+}
+
+/**
+ * The active backend's name, starting the default one (setupBackend()) if none has been
+ * chosen yet. tfjs cannot start the wasm backend synchronously, so code that loads or runs
+ * models without choosing a backend (loadRun, predictScores' callers) awaits this first.
+ */
+export async function ensureBackend(): Promise<string> {
+  return activeBackend() ?? await setupBackend();
+}
+
+/** The active backend's name, or null before any backend was initialised. */
+function activeBackend(): string | null {
+  // engine().backendName is a plain field; tf.getBackend() would try to start a backend.
+  return tf.engine().backendName ?? null;
 }

@@ -13,7 +13,7 @@
  * ```
  */
 import { join } from "node:path";
-import { tf } from "../backend/mod.ts";
+import { ensureBackend, tf } from "../backend/mod.ts";
 import { writeDirAtomic, writeJsonAtomic } from "../io/atomic.ts";
 import { checkSpec } from "../model/build.ts";
 import type { ArchSpec } from "../model/spec.ts";
@@ -63,7 +63,8 @@ export async function saveRun(dir: string, run: RunContents): Promise<void> {
 
 /**
  * Loads the run in `dir`: the model with its weights, the spec, config and metrics. A missing
- * or corrupt file gives an Error naming that file.
+ * or corrupt file gives an Error naming that file. Starts the default tfjs backend (wasm) if
+ * none was chosen yet.
  */
 export async function loadRun(dir: string): Promise<Run> {
   const spec = await readRunJson<ArchSpec>(dir, RUN_FILES.spec);
@@ -84,6 +85,7 @@ export async function loadRun(dir: string): Promise<Run> {
     ["threshold", "fbeta", "accuracy", "precision", "recall"],
     join(dir, RUN_FILES.metrics),
   );
+  await ensureBackend();
   let model: tf.LayersModel;
   try {
     model = await tf.loadLayersModel(directoryHandler(dir));

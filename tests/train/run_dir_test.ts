@@ -110,3 +110,17 @@ Deno.test("a loaded model is a tfjs LayersModel with the spec's layer names", as
   assert.ok(run.model instanceof tf.LayersModel);
   assert.ok(run.model.getLayer("conv"));
 });
+
+Deno.test("loadRun() works in a process that never chose a tfjs backend", async () => {
+  const dir = await savedRun();
+  const code = `import { loadRun } from "./lib/train/mod.ts";
+    const run = await loadRun(${JSON.stringify(dir)});
+    console.log(run.spec.name, run.model.countParams());`;
+  const { code: exit, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", code],
+    cwd: new URL("../../", import.meta.url).pathname,
+    env: { NO_COLOR: "1" },
+  }).output();
+  assert.equal(exit, 0, new TextDecoder().decode(stderr));
+  assert.equal(new TextDecoder().decode(stdout), `compact ${result.model.countParams()}\n`);
+});
