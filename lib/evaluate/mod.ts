@@ -13,3 +13,4 @@
  */
 export { type ClinicalEvaluation, evaluateClasses } from "./clinical.ts";
 export { type Int8Predictions, predictInt8 } from "./int8.ts";
+export { evaluateModel, type ModelEvaluation } from "./model.ts";
