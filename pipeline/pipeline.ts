@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { type CommandSpec, intOption, parseCommand, runMain, UsageError } from "../lib/cli/args.ts";
 import { archByName } from "../lib/model/mod.ts";
 import { REPO_ROOT, runStage, type StageResult } from "./stage_cache.ts";
+import { shipModel } from "./ship.ts";
 import { loadPipelineDataset, type PipelineOptions, type StageContext } from "./stages/context.ts";
 import { dataStage } from "./stages/data.ts";
 import { trainStage } from "./stages/train.ts";
@@ -132,6 +133,11 @@ const command: CommandSpec = {
     },
     quiet: { type: "boolean", description: "No per-epoch progress." },
     json: { type: "boolean", description: "Print the report's JSON at the end." },
+    ship: {
+      type: "string",
+      value: "NAME",
+      description: "Copy the run's model, IRs, C and report into models/NAME (committed models).",
+    },
   },
 };
 
@@ -204,5 +210,8 @@ await runMain(async () => {
   console.error(
     `[pipeline] done in ${total} s; report: ${join(options.out, "report", "report.html")}`,
   );
+  if (typeof args.ship === "string") {
+    console.error(`[pipeline] shipped to ${await shipModel(options.out, args.ship)}`);
+  }
   if (args.json) console.log(await Deno.readTextFile(join(options.out, "report", "report.json")));
 });
