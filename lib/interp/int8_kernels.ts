@@ -168,10 +168,10 @@ export interface GruS8Params {
   r: Int8Array;
   /** [3, U] int32 at dec_x + dec_W. */
   bias: Int32Array;
-  /** dec_x + dec_W − Pg. */
-  sx: number;
-  /** 15 + dec_U − Pg. */
-  sr: number;
+  /** [3U] per row g·U + u: dec_x + dec_W[row] − Pg. */
+  sx: Uint8Array;
+  /** [3U] per row: 15 + dec_U[row] − Pg. */
+  sr: Uint8Array;
   preDec: number;
   hardSigmoid: boolean;
   tanhTable: Int16Array;
@@ -205,7 +205,7 @@ export function gruS8(p: GruS8Params): void {
     let ah = 0;
     const ro = row * u;
     for (let i = 0; i < u; i++) ah += v[i] * r[ro + i]; // ≤ U·2^15·2^7 ≤ 2^29 (U ≤ 128)
-    return rshift(ax, sx) + rshift(ah, sr); // ≤ 2^30 + 2^29 < 2^31
+    return rshift(ax, sx[row]) + rshift(ah, sr[row]); // ≤ 2^30 + 2^29 < 2^31
   };
   h.fill(0);
   for (let step = 0; step < t; step++) {

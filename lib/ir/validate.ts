@@ -235,12 +235,20 @@ class LayerChecker {
     if (u > INT8_LIMITS.maxUnits) this.fail(`${u} units exceed ${INT8_LIMITS.maxUnits}`, true);
     if (nIn > INT8_LIMITS.maxTerms) this.fail(`${nIn} inputs exceed ${INT8_LIMITS.maxTerms}`, true);
     const dx = this.dec(this.layer.inputs[0]);
-    const dW = this.scalarDec("kernel");
-    const dU = this.scalarDec("recurrent");
-    this.biasBounds("bias", dx + dW);
-    const preDec = this.preDec(Math.min(dx + dW, 15 + dU));
-    this.shift(dx + dW - preDec, "input gate shift");
-    this.shift(15 + dU - preDec, "recurrent gate shift");
+    const dW = this.weightDecs("kernel", 3 * u);
+    const dU = this.weightDecs("recurrent", 3 * u);
+    const biasDecs = this.weightDecs("bias", 3 * u);
+    const preDec = this.preDec(Math.min(...dW.map((d) => dx + d), ...dU.map((d) => 15 + d)));
+    for (let row = 0; row < 3 * u; row++) {
+      if (biasDecs[row] !== dx + dW[row]) {
+        this.fail(
+          `bias dec ${biasDecs[row]} of row ${row} is not dec_in + dec_W = ${dx + dW[row]}`,
+        );
+      }
+      this.shift(dx + dW[row] - preDec, `row ${row} input gate`);
+      this.shift(15 + dU[row] - preDec, `row ${row} recurrent gate`);
+    }
+    this.biasBounds("bias");
     this.tensorDec(this.layer.output, 7, 15);
     this.table("tanhTable");
     if (recurrent === "sigmoid") this.table("sigmoidTable");
@@ -352,12 +360,6 @@ class LayerChecker {
       this.fail(`weight "${name}" needs one integer dec or ${channels}`);
     }
     return decs;
-  }
-
-  private scalarDec(name: string): number {
-    const dec = this.layer.weights[name].dec;
-    if (!Number.isInteger(dec)) this.fail(`weight "${name}" needs one integer dec`);
-    return dec as number;
   }
 
   private dec(tensor: string): number {

@@ -17,7 +17,7 @@ export interface TensorStats {
 
 /**
  * Statistics of every tensor of `floatIR` over the segments in `calibration` ([n × L] raw
- * samples). With `histograms`, a second pass fills 2,048-bin histograms of |x|.
+ * samples). With `histograms`, a second pass fills 2,048-bin histograms of the non-zero |x|.
  */
 export function collectStats(
   floatIR: ModelIR,
@@ -50,6 +50,9 @@ export function collectStats(
       if (s.absMax === 0) return;
       const perUnit = HISTOGRAM_BINS / s.absMax;
       for (const v of values) {
+        // Exact zeros (ReLU's dead half) are exact at every dec: counting them would make
+        // clipping the rare large values look cheap.
+        if (v === 0) continue;
         s.histogram![Math.min(Math.floor(Math.abs(v) * perUnit), HISTOGRAM_BINS - 1)]++;
       }
     });

@@ -8,8 +8,8 @@
  *    feeding a concat aim at the group's smallest calibrated dec, so every concat shift is
  *    0); sigmoid outputs are Q0.7; the GRU output is clamped to [7, 15]; conv/dense outputs
  *    are lowered where needed so that every shift is in [0, 30].
- * 3. Quantize weights (per tensor, or per output channel for conv1d), biases at accumulator
- *    scale (int32), attach the tables, and validate the result: an int8 IR that leaves this
+ * 3. Quantize weights (per tensor, or per output channel for conv1d and per row for the GRU),
+ *    biases at accumulator scale (int32), attach the tables, and validate the result: an int8 IR that leaves this
  *    function obeys every bound the spec relies on, or the call throws naming the layer.
  */
 import type { LayerIR, ModelIR, TensorIR, WeightIR } from "../ir/ir.ts";
@@ -22,7 +22,10 @@ import { sigmoidTable, tanhTable } from "./tables.ts";
 export interface QuantizeOptions {
   /** Activation calibration: max |x|, or KLD among max … max + 3 fractional bits. */
   calib: "max" | "kld";
-  /** One dec per output channel for conv1d weights (dense and GRU stay per tensor). */
+  /**
+   * One dec per output channel for conv1d weights and per row (gate, unit) for the GRU's kernel
+   * and recurrent kernel; dense layers stay per tensor.
+   */
   perChannel: boolean;
 }
 
@@ -148,16 +151,27 @@ function quantizeLayer(
       return { layer: { ...layer, weights }, outputDec: dy };
     }
     case "gru": {
-      const dW = weightDecs(w.kernel.data, 1, false)[0];
-      const dU = weightDecs(w.recurrent.data, 1, false)[0];
-      const preDec = Math.min(MAX_PRE_DEC, dx + dW, 15 + dU);
+      // Rows (gate g, unit u) at index g·U + u; per row with perChannel (spec §11).
+      const rows = 3 * (layer.attrs.units as number);
+      const dW = weightDecs(w.kernel.data, rows, context.perChannel);
+      const dU = weightDecs(w.recurrent.data, rows, context.perChannel);
+      const biasDecs = dW.map((d) => dx + d);
+      const preDec = Math.min(MAX_PRE_DEC, ...biasDecs, ...dU.map((d) => 15 + d));
       checkPreDec(where, preDec);
-      checkShift(where, dx + dW - preDec, "input gate shift");
-      checkShift(where, 15 + dU - preDec, "recurrent gate shift");
+      for (let row = 0; row < rows; row++) {
+        checkShift(where, biasDecs[row] - preDec, `row ${row} input gate shift`);
+        checkShift(where, 15 + dU[row] - preDec, `row ${row} recurrent gate shift`);
+      }
+      const scalarOr = (decs: number[]) => (context.perChannel ? decs : decs[0]);
       const weights: Record<string, WeightIR> = {
-        kernel: int8Weight(w.kernel.shape, quantizeRows(w.kernel.data, [dW]), dW),
-        recurrent: int8Weight(w.recurrent.shape, quantizeRows(w.recurrent.data, [dU]), dU),
-        bias: int32Bias(where, w.bias.shape, quantizeBias(w.bias.data, [dx + dW]), dx + dW),
+        kernel: int8Weight(w.kernel.shape, quantizeRows(w.kernel.data, dW), scalarOr(dW)),
+        recurrent: int8Weight(w.recurrent.shape, quantizeRows(w.recurrent.data, dU), scalarOr(dU)),
+        bias: int32Bias(
+          where,
+          w.bias.shape,
+          quantizeBias(w.bias.data, biasDecs),
+          scalarOr(biasDecs),
+        ),
         tanhTable: tanhTable(),
       };
       if (layer.attrs.recurrentActivation === "sigmoid") weights.sigmoidTable = sigmoidTable();

@@ -28,7 +28,7 @@ for (const [label, ir] of [["per tensor", nnom], ["per channel", nnomPerChannel]
         const q = layer.weights[name];
         if (!q) continue;
         const f = nnomFloat.layers[i].weights[name].data;
-        const rows = q.shape[0];
+        const rows = Array.isArray(q.dec) ? q.dec.length : q.shape[0];
         const decs = decsOf(q.dec, rows);
         const perRow = q.data.length / rows;
         q.data.forEach((v, j) => {
@@ -47,7 +47,11 @@ Deno.test("quantize() stores biases as int32 at dec_in + dec_w, within half a st
     if (!bias) continue;
     assert.equal(bias.dtype, "int32");
     const dx = nnomPerChannel.tensors[layer.inputs[0]].dec!;
-    const channels = layer.op === "gru" ? 1 : bias.shape[0];
+    const channels = Array.isArray(bias.dec)
+      ? bias.dec.length
+      : layer.op === "gru"
+      ? 1
+      : bias.shape[0];
     const dw = decsOf(layer.weights.kernel.dec, channels);
     const decs = decsOf(bias.dec, channels);
     decs.forEach((d, c) => assert.equal(d, dx + dw[c], `${layer.name} channel ${c}`));
@@ -64,11 +68,17 @@ Deno.test("quantize() gives concatenated inputs and the concat one shared dec", 
   assert.equal(new Set(decs).size, 1, `${decs}`);
 });
 
-Deno.test("quantize() with per-channel gives conv kernels one dec per filter, dense one dec", () => {
+Deno.test("quantize() with per-channel gives conv kernels one dec per filter, GRU one per row, dense one", () => {
   const conv = nnomPerChannel.layers[0].weights.kernel;
   assert(Array.isArray(conv.dec) && conv.dec.length === 8);
   assert.equal(typeof nnomPerChannel.layers[7].weights.kernel.dec, "number");
   assert.equal(typeof nnom.layers[0].weights.kernel.dec, "number");
+  const gru = nnomPerChannel.layers.find((l) => l.op === "gru")!;
+  for (const name of ["kernel", "recurrent", "bias"]) {
+    const dec = gru.weights[name].dec;
+    assert(Array.isArray(dec) && dec.length === 36, `gru ${name} dec ${dec}`);
+  }
+  assert.equal(typeof nnom.layers.find((l) => l.op === "gru")!.weights.kernel.dec, "number");
 });
 
 Deno.test("quantize() sets the GRU's pre-activation dec, tables and an output dec in [7, 15]", () => {
