@@ -1,6 +1,7 @@
 /**
  * Speed of the TypeScript interpreters on the nnom and compact archs (random weights with
- * non-trivial BatchNorm, quantized on the fixture segments): one inference per iteration.
+ * non-trivial BatchNorm, quantized per channel on the fixture segments): one inference per
+ * iteration.
  * Target: the int8 interpreter ≥ 1,000 inferences/s on nnom.
  */
 import { ARCHS } from "../lib/model/mod.ts";
@@ -12,7 +13,7 @@ import { concatSegments, loadSegments, randomModel } from "../tests/ir/_fixtures
 const { samples } = await loadSegments();
 for (const spec of Object.values(ARCHS)) {
   const floatIR = convertModel(randomModel(spec, 1), spec, { threshold: 0.5 });
-  const int8IR = quantize(floatIR, concatSegments(samples), { calib: "max", perChannel: false });
+  const int8IR = quantize(floatIR, concatSegments(samples), { calib: "max", perChannel: true });
   const quantized = samples.map((s) => quantizeInput(int8IR, s));
   let i = 0;
   Deno.bench(`runInt8 ${spec.name}`, { group: spec.name, baseline: true }, () => {
