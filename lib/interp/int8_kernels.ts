@@ -38,15 +38,16 @@ export function conv1dS8(p: Conv1dS8Params): void {
       let m = -128;
       for (let j = 0; j < pool; j++) {
         const start = (to * pool + j) * stride - padBefore;
+        // Taps outside [0, T_in) read zero padding and contribute nothing: skip them.
+        const kFirst = start < 0 ? -start : 0;
+        const kEnd = start + k > tIn ? tIn - start : k;
         let acc = bias[c];
-        for (let kk = 0; kk < k; kk++) {
-          const ti = start + kk;
-          if (ti < 0 || ti >= tIn) continue; // zero padding contributes nothing
-          const xo = ti * cIn;
-          const wo = (c * k + kk) * cIn;
-          for (let ci = 0; ci < cIn; ci++) {
-            acc += x[xo + ci] * w[wo + ci]; // |acc| ≤ |bias| + K·C_in·2^14 ≤ 2^29 + 2^29
-          }
+        // The taps kFirst..kEnd−1 are contiguous in both x and w: one run of (kEnd−kFirst)·C_in.
+        const xo = (start + kFirst) * cIn;
+        const wo = (c * k + kFirst) * cIn;
+        const n = (kEnd - kFirst) * cIn;
+        for (let i = 0; i < n; i++) {
+          acc += x[xo + i] * w[wo + i]; // |acc| ≤ |bias| + K·C_in·2^14 ≤ 2^29 + 2^29
         }
         let v = sat8(rshift(acc, shift[c])); // acc + 2^(shift−1) ≤ 2^30 + 2^29 < 2^31
         if (relu && v < 0) v = 0;
