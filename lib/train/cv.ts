@@ -2,16 +2,19 @@
  * Subject-wise K-fold cross-validation: every fold trained into `<out>/fold-<i>`, then one
  * decision threshold chosen on the pooled out-of-fold predictions (a threshold chosen on one
  * small fold is mostly noise: findings.md), written back into each fold's metrics.json, and a
- * summary with mean ± sd of validation Fβ in `<out>/cv.json`.
+ * summary with mean ± sd of validation Fβ in `<out>/cv.json`. Each fold directory is written
+ * atomically as soon as its fold is trained, and a fold whose directory is complete with the
+ * same config is not trained again: rerunning an interrupted command resumes it.
  */
 import { join } from "node:path";
 import type { Dataset } from "../data/dataset.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
 import { type BinaryMetrics, binaryMetrics } from "../metrics/metrics.ts";
-import { type FoldJob, trainFold } from "./fold.ts";
+import type { TrainConfig } from "./config.ts";
+import { foldConfig, type FoldJob, trainFold } from "./fold.ts";
 import type { RunMetrics, ValidationPredictions } from "./history.ts";
 import type { ProgressReporter } from "./progress.ts";
-import { saveRunMetrics } from "./run_dir.ts";
+import { loadValidation, RUN_FILES, saveRunMetrics } from "./run_dir.ts";
 import { chooseThreshold } from "./threshold.ts";
 
 /** Per fold: its run directory and validation metrics at the pooled threshold. */
@@ -65,7 +68,14 @@ export async function crossValidate(
   }[] = [];
   for (let fold = 0; fold < job.folds.length; fold++) {
     const dir = join(outDir, foldDirName(fold));
-    const { config, result } = await trainFold(dataset, job, fold, dir, progressFor(fold));
+    const progress = progressFor(fold);
+    const finished = await finishedFold(dir, foldConfig(dataset, job, fold));
+    if (finished) {
+      progress.note(`reusing the finished run in ${dir} (same config)`);
+      runs.push({ dir, ...finished, subjects: finished.config.validationSubjects });
+      continue;
+    }
+    const { config, result } = await trainFold(dataset, job, fold, dir, progress);
     runs.push({
       dir,
       metrics: result.metrics,
@@ -112,6 +122,42 @@ export async function crossValidate(
   };
   await writeJsonAtomic(join(outDir, "cv.json"), summary);
   return summary;
+}
+
+/**
+ * The run in `dir` if it is complete and was trained with exactly `config`, so an interrupted
+ * cross-validation resumes where it stopped; else null. Its metrics are those at its own
+ * validation threshold, recomputed from its predictions (a finished CV overwrote them with the
+ * pooled threshold's).
+ */
+async function finishedFold(
+  dir: string,
+  config: TrainConfig,
+): Promise<
+  { config: TrainConfig; metrics: RunMetrics; validation: ValidationPredictions } | null
+> {
+  let saved: TrainConfig, metrics: RunMetrics, validation: ValidationPredictions;
+  try {
+    saved = JSON.parse(await Deno.readTextFile(join(dir, RUN_FILES.config)));
+    metrics = JSON.parse(await Deno.readTextFile(join(dir, RUN_FILES.metrics)));
+    validation = await loadValidation(dir);
+    await Deno.stat(join(dir, "weights.bin"));
+  } catch {
+    return null; // absent or unreadable: train it again
+  }
+  if (JSON.stringify(saved) !== JSON.stringify(config)) return null;
+  const own = chooseThreshold(validation.labels, validation.scores);
+  return {
+    config: saved,
+    validation,
+    metrics: {
+      ...metrics,
+      ...own.metrics,
+      threshold: own.threshold,
+      thresholdSource: "fold-validation",
+      atHalf: binaryMetrics(validation.labels, validation.scores, 0.5),
+    },
+  };
 }
 
 /** Mean and sample standard deviation (n − 1; 0 for a single value). */

@@ -39,6 +39,37 @@ Deno.test("crossValidate() trains every fold, pools one threshold and writes cv.
   assert.equal(summary.fbetaSd, sd);
 });
 
+Deno.test("crossValidate() resumes: finished folds with the same config are not retrained", async () => {
+  const dataset = syntheticDataset(6, 8);
+  const out = join(await Deno.makeTempDir(), "cv");
+  const hyper = { ...defaultsFor("compact"), epochs: 1, batchSize: 16 };
+  const job = {
+    spec: compact,
+    hyper,
+    seed: 2,
+    folds: subjectFolds(dataset, 3, 1),
+    data: "x",
+    backend: "wasm",
+  };
+  const notes: string[] = [];
+  const recording = { ...quietProgress, note: (message: string) => notes.push(message) };
+  const first = await crossValidate(dataset, job, out, () => quietProgress);
+  const weights = await Deno.readFile(join(out, "fold-1", "weights.bin"));
+  await Deno.remove(join(out, "fold-2"), { recursive: true }); // as if interrupted in fold 2
+  const resumed = await crossValidate(dataset, job, out, () => recording);
+  assert.equal(notes.filter((n) => n.startsWith("reusing")).length, 2);
+  assert.deepEqual(resumed, first);
+  assert.deepEqual(await Deno.readFile(join(out, "fold-1", "weights.bin")), weights);
+  notes.length = 0;
+  await crossValidate(
+    dataset,
+    { ...job, hyper: { ...hyper, learningRate: 0.01 } },
+    out,
+    () => recording,
+  );
+  assert.equal(notes.filter((n) => n.startsWith("reusing")).length, 0, "a changed config retrains");
+});
+
 Deno.test("meanSd() uses the sample standard deviation", () => {
   assert.deepEqual(meanSd([1, 2, 3]), { mean: 2, sd: 1 });
   assert.deepEqual(meanSd([5]), { mean: 5, sd: 0 });
