@@ -16,7 +16,8 @@ fi
 
 # npm packages, pinned by package-lock.json; a no-op when node_modules is current.
 if [ ! -x node_modules/.bin/deno ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm ci would refuse: npm leaves other platforms' optional Deno binaries out of the lock.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 # command → Debian package providing it. The pipeline needs the compilers; the tests also run
