@@ -9,6 +9,9 @@
  *   dW[r, c, i, o] = Σ_b Σ_y Σ_x  x[b, y·sH + r·dH − padTop, x·sW + c·dW − padLeft, i] · dy[b, y, x, o]
  *
  * where input positions outside the image are the zero padding and contribute nothing.
+ *
+ * This is the reference; setupBackend registers the faster im2col + matmul form
+ * (conv2d_backprop_filter_im2col.ts), which the tests hold equal to it.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
@@ -116,7 +119,7 @@ export function conv2dBackpropFilterWasm(
   return out;
 }
 
-/** The kernel registration for the wasm backend. */
+/** The reference kernel's registration for the wasm backend (tests and benchmarks). */
 export const conv2dBackpropFilterWasmConfig: tf.KernelConfig = {
   kernelName: tf.Conv2DBackpropFilter,
   backendName: "wasm",

@@ -22,4 +22,5 @@ export {
   setupBackend,
 } from "./setup.ts";
 export { conv2dBackpropFilterWasm } from "./conv2d_backprop_filter.ts";
+export { conv2dBackpropFilterIm2col } from "./conv2d_backprop_filter_im2col.ts";
 export { tileWasm } from "./tile.ts";

@@ -1,6 +1,6 @@
 /** Selecting the tfjs backend: wasm (with the gradient kernels it lacks), or cpu as fallback. */
 import { tf } from "./tf.ts";
-import { conv2dBackpropFilterWasmConfig } from "./conv2d_backprop_filter.ts";
+import { conv2dBackpropFilterIm2colConfig } from "./conv2d_backprop_filter_im2col.ts";
 import { tileWasmConfig } from "./tile.ts";
 
 /** The backends the project trains and predicts on. */
@@ -14,7 +14,8 @@ let kernelsRegistered = false;
  */
 export function registerWasmTrainingKernels(): void {
   if (kernelsRegistered) return;
-  tf.registerKernel(conv2dBackpropFilterWasmConfig);
+  // The im2col + matmul form; the plain loop (conv2d_backprop_filter.ts) is its reference.
+  tf.registerKernel(conv2dBackpropFilterIm2colConfig);
   tf.unregisterKernel(tileWasmConfig.kernelName, tileWasmConfig.backendName);
   tf.registerKernel(tileWasmConfig);
   kernelsRegistered = true;

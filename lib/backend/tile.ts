@@ -41,10 +41,12 @@ export function tileWasm(
   for (let row = 0; row < rows; row++) {
     let srcOffset = 0;
     for (let d = 0; d < rank - 1; d++) srcOffset += (counter[d] % x.shape[d]) * srcStrides[d];
-    const source = src.subarray(srcOffset, srcOffset + rowIn);
     const base = row * rowOut;
-    if (rowIn === 1) dst.fill(source[0], base, base + rowOut);
-    else for (let r = 0; r < reps[rank - 1]; r++) dst.set(source, base + r * rowIn);
+    // Element loops, not subarray()+set(): rows are short (a few channels), and a subarray
+    // per row costs more than the copy itself.
+    for (let at = base, r = 0; r < reps[rank - 1]; r++) {
+      for (let j = 0; j < rowIn; j++) dst[at++] = src[srcOffset + j];
+    }
     for (let d = rank - 2; d >= 0; d--) {
       if (++counter[d] < outShape[d]) break;
       counter[d] = 0;

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { setupBackend, tf } from "../../lib/backend/mod.ts";
+import {
+  conv2dBackpropFilterIm2col,
+  conv2dBackpropFilterWasm,
+  setupBackend,
+  tf,
+} from "../../lib/backend/mod.ts";
 import { Prng } from "../../lib/train/prng.ts";
 
 type Pad = "same" | "valid";
@@ -92,3 +97,27 @@ Deno.test("setupBackend() switches between wasm and cpu and reports the one in u
   assert.equal(await setupBackend("wasm"), "wasm");
   assert.equal(tf.getBackend(), "wasm");
 });
+
+for (const g of GEOMETRIES) {
+  Deno.test(`the im2col Conv2DBackpropFilter equals the reference loop (${g.name})`, async () => {
+    await setupBackend("wasm");
+    const backend = tf.backend();
+    const run = (kernel: typeof conv2dBackpropFilterWasm) =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(randomArray(g.x.reduce((a, b) => a * b), new Prng(3)), g.x);
+        const outShape = tf.conv2d(x, tf.zeros(g.filter) as tf.Tensor4D, g.strides, g.pad).shape;
+        const dy = tf.tensor(randomArray(outShape.reduce((a, b) => a * b), new Prng(8)), outShape);
+        const attrs = { strides: g.strides, pad: g.pad, dataFormat: "NHWC", filterShape: g.filter };
+        const out = kernel({ inputs: { x, dy }, backend, attrs });
+        const values = Float32Array.from(backend.readSync(out.dataId) as Float32Array);
+        backend.disposeData(out.dataId);
+        return values;
+      });
+    const reference = run(conv2dBackpropFilterWasm);
+    const fast = run(conv2dBackpropFilterIm2col);
+    const scale = Math.max(...reference.map(Math.abs));
+    for (let i = 0; i < reference.length; i++) {
+      assert.ok(Math.abs(fast[i] - reference[i]) <= 1e-5 * scale, `element ${i}`);
+    }
+  });
+}
