@@ -121,7 +121,9 @@ int main(int argc, char **argv) {
     trace_current = 0;
     for (int a = 4; a < argc; a++) trace_current |= (uint32_t)strtoul(argv[a], NULL, 10) == i;
     int8_t *output = outputs + (size_t)i * MODEL_OUTPUT_LENGTH;
-    model_run(inputs + (size_t)i * MODEL_INPUT_LENGTH, output);
+    /* The model reads its input from its own arena slot. */
+    memcpy(model_input(), inputs + (size_t)i * MODEL_INPUT_LENGTH, MODEL_INPUT_LENGTH);
+    model_run(output);
     const int predicted = output[0] >= MODEL_THRESHOLD_Q;
     if (labels[i]) predicted ? tp++ : fn++;
     else predicted ? fp++ : tn++;

@@ -20,9 +20,8 @@ __attribute__((noinline)) void iegm_mark_end(void) { __asm__ volatile(""); }
 
 extern uint32_t __bss_end[];
 
-/* [MODEL_INPUT_LENGTH] int8: one segment, read from the host. */
-static int8_t input[MODEL_INPUT_LENGTH];
-/* [MODEL_OUTPUT_LENGTH] int8 */
+/* [MODEL_OUTPUT_LENGTH] int8. The input has no buffer here: each segment is read straight into
+ * the model's arena (model_input()), so the image's RAM is the model's plan plus this. */
 static int8_t output[MODEL_OUTPUT_LENGTH];
 
 static uint32_t read_u32(const uint8_t *p) {
@@ -67,15 +66,15 @@ int main(void) {
   if (semihost_write(out, out_header, HEADER_BYTES) != 0) return 4;
   uint32_t stack = 0;
   for (uint32_t i = 0; i < count; i++) {
-    if (semihost_read(in, input, MODEL_INPUT_LENGTH) != 0) return 2;
+    if (semihost_read(in, model_input(), MODEL_INPUT_LENGTH) != 0) return 2;
     if (i == 0) {
       paint_stack();
       iegm_mark_begin();
-      model_run(input, output);
+      model_run(output);
       iegm_mark_end();
       stack = stack_peak();
     } else {
-      model_run(input, output);
+      model_run(output);
     }
     if (semihost_write(out, output, MODEL_OUTPUT_LENGTH) != 0) return 4;
   }

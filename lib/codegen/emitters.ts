@@ -230,17 +230,26 @@ const gru: Emitter = (ctx) => {
   const kernel = weight(ctx, "kernel"), recurrent = weight(ctx, "recurrent");
   const preDec = Number(layer.attrs.preDec);
   const dx = decOf(ctx, x);
-  const sx = dx + (kernel.dec as number) - preDec;
-  const sr = 15 + (recurrent.dec as number) - preDec;
+  // Per gate row g·U + u (docs/int8-spec.md §11); a per-tensor dec is the same for every row.
+  const rows = 3 * units;
+  const sx = channelDecs(kernel, rows).map((dw) => dx + dw - preDec);
+  const sr = channelDecs(recurrent, rows).map((du) => 15 + du - preDec);
   const outShift = 15 - decOf(ctx, layer.output);
-  if (!(sx >= 0 && sr >= 0 && outShift >= 0 && outShift <= 8)) {
-    ctx.fail(`shifts sx ${sx}, sr ${sr}, out ${outShift} are outside the spec's ranges`);
+  for (const [what, values] of [["input", sx], ["recurrent", sr]] as const) {
+    values.forEach((s, row) => {
+      if (!(Number.isInteger(s) && s >= 0 && s <= 30)) {
+        ctx.fail(`row ${row}: ${what} shift ${s} is outside [0, 30]`);
+      }
+    });
   }
+  if (!(outShift >= 0 && outShift <= 8)) ctx.fail(`output shift ${outShift} is outside [0, 8]`);
   const hard = layer.attrs.recurrentActivation === "hard_sigmoid" ? 1 : 0;
   const returnSequences = layer.attrs.returnSequences === true ? 1 : 0;
   const w = ctx.constant("kernel", "int8", kernel.data);
   const r = ctx.constant("recurrent", "int8", recurrent.data);
   const bias = ctx.constant("bias", "int32", weight(ctx, "bias").data);
+  const sxName = ctx.constant("input_shift", "uint8", sx);
+  const srName = ctx.constant("recurrent_shift", "uint8", sr);
   const tanh = ctx.constant("tanh_table", "int16", weight(ctx, "tanhTable").data);
   const sigmoid = hard
     ? "NULL"
@@ -251,7 +260,7 @@ const gru: Emitter = (ctx) => {
     statements: [
       `iegm_gru_s8(${
         ctx.pointer(x)
-      }, ${t}, ${nIn}, ${units}, ${w}, ${r}, ${bias}, ${sx}, ${sr}, ${preDec}, ${hard}, ${tanh}, ${sigmoid}, ${outShift}, ${returnSequences}, ${
+      }, ${t}, ${nIn}, ${units}, ${w}, ${r}, ${bias}, ${sxName}, ${srName}, ${preDec}, ${hard}, ${tanh}, ${sigmoid}, ${outShift}, ${returnSequences}, ${
         ctx.pointer(layer.output)
       }, ${ctx.rowStride(layer.output)}, ${state}, ${scratch});`,
     ],

@@ -3,12 +3,14 @@
  * The model becomes const weight arrays, one static arena of the planner's size (plus the GRU
  * state and scratch buffers), one non-inlined function per layer (so the instruction counter
  * can attribute instructions to layers, lib/firmware/exec_count.ts) and a straight-line
- * `void model_run(const int8_t *input, int8_t *output)`. Each layer's C comes from the op →
- * emitter table (emitters.ts). The same IR and plan always give the same bytes.
+ * `void model_run(int8_t *output)`. Each layer's C comes from the op → emitter table
+ * (emitters.ts). The same IR and plan always give the same bytes.
  *
  * Conventions of the generated code:
- * - The layers that read the model input read it from the caller's buffer (`input`); the
- *   arena bytes the plan reserves for the input are not written.
+ * - The model input lives in the arena, at the offset the plan gives it (so the RAM the plan
+ *   counts is all the RAM the model needs): `int8_t *model_input(void)` returns that slot, the
+ *   caller writes the quantized segment there, then calls model_run. The slot is the model's:
+ *   later layers may overwrite it, so it holds the input only until model_run starts.
  * - `output` receives the output tensor's elements after the last layer.
  * - Built with -DMODEL_TRACE, model_run calls `model_trace_begin(layer)` and
  *   `model_trace_end(layer, data, element_size, rows, cols, row_stride)` around every layer,
@@ -204,7 +206,6 @@ class Generator {
   }
 
   private pointer(name: string, fail: (message: string) => never): string {
-    if (name === this.ir.input) return "model_input";
     const offset = this.tensor(name).offset;
     if (offset === undefined) fail(`tensor "${name}" has no arena offset (is the IR planned?)`);
     return `(ARENA + ${offset})`;
@@ -247,11 +248,18 @@ class Generator {
 #define ${this.macro}_SCRATCH_BYTES ${this.plan.scratchBytes}
 
 /**
- * Runs the model on one segment.
- * @param input   in  [${this.macro}_INPUT_LENGTH] int8, the quantized segment
+ * Where the next segment goes: [${this.macro}_INPUT_LENGTH] int8 (the quantized samples, §3)
+ * inside the model's arena, 4-byte aligned. The caller fills it, then calls ${this.name}_run().
+ * The arena belongs to the model: ${this.name}_run overwrites this slot with later layers'
+ * tensors, so it must be refilled before every run.
+ */
+int8_t *${this.name}_input(void);
+
+/**
+ * Runs the model on the segment in ${this.name}_input().
  * @param output  out [${this.macro}_OUTPUT_LENGTH] int8
  */
-void ${this.name}_run(const int8_t *input, int8_t *output);
+void ${this.name}_run(int8_t *output);
 
 #ifdef MODEL_TRACE
 /** The layers, in order: name, op, MACs. */
@@ -280,8 +288,6 @@ extern const model_layer_info ${this.name}_layers[${this.macro}_LAYER_COUNT];
       buffers.push(`/* GRU scratch: r ⊙ h and the new h, int16 Q0.15. */`);
       buffers.push(`static int16_t model_scratch[${this.plan.scratchBytes / 2}];`);
     }
-    buffers.push("/* The caller's input segment, read in place by the first layers. */");
-    buffers.push("static const int8_t *model_input;");
     const infos = this.layers.map((l) => `    {${cString(l.name)}, ${cString(l.op)}, ${l.macs}},`);
     return [
       `/*
@@ -320,8 +326,9 @@ ${infos.join("\n")}
 #define LAYER_NOOP(index, data, size, rows, cols, stride) ((void)0)
 #endif
 
-void ${this.name}_run(const int8_t *input, int8_t *output) {
-  model_input = input;
+int8_t *${this.name}_input(void) { return ${this.pointerOf(this.ir.input)}; }
+
+void ${this.name}_run(int8_t *output) {
 ${this.calls.join("\n")}
   for (int i = 0; i < ${outputCount}; i++) output[i] = ${this.pointerOfOutput()}[i];
 }
@@ -330,6 +337,10 @@ ${this.calls.join("\n")}
   }
 
   private pointerOfOutput(): string {
-    return `(ARENA + ${this.tensor(this.ir.output).offset})`;
+    return this.pointerOf(this.ir.output);
+  }
+
+  private pointerOf(name: string): string {
+    return `(ARENA + ${this.tensor(name).offset})`;
   }
 }

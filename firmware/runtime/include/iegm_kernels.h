@@ -82,7 +82,8 @@ void iegm_dense_s8(const int8_t *x, int N_in, const int8_t *w, const int32_t *bi
  * @param W              in  [3, U, N_in] int8, gates z, r, h
  * @param R              in  [3, U, U] int8
  * @param bias           in  [3, U] int32 at dec d_x + d_W
- * @param sx, sr         input / recurrent gate shifts to pre_dec, ≥ 0
+ * @param sx, sr         in  [3U] per gate row g·U + u: input / recurrent shifts to pre_dec,
+ *                       d_x + d_W[row] − Pg and 15 + d_U[row] − Pg, each ∈ [0, 30]
  * @param pre_dec        Pg ∈ [1, 12]
  * @param hard_sigmoid   1: integer hard-sigmoid gates; 0: sigmoid_table
  * @param tanh_table     in  [257] int16 Q0.15
@@ -93,7 +94,8 @@ void iegm_dense_s8(const int8_t *x, int N_in, const int8_t *w, const int32_t *bi
  * @param scratch        [2U] int16: r ⊙ h, then the new h
  */
 void iegm_gru_s8(const int8_t *x, int T, int N_in, int U, const int8_t *W, const int8_t *R,
-                 const int32_t *bias, int sx, int sr, int pre_dec, int hard_sigmoid,
+                 const int32_t *bias, const uint8_t *sx, const uint8_t *sr, int pre_dec,
+                 int hard_sigmoid,
                  const int16_t *tanh_table, const int16_t *sigmoid_table, int out_shift,
                  int return_sequences, int8_t *y, int y_row_stride, int16_t *state,
                  int16_t *scratch);

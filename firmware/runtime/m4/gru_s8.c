@@ -9,7 +9,15 @@
  * Units past the last full group of four stay in natural order. The permutation is internal:
  * the outputs y are written in natural order. The new state is written to the second buffer and
  * the two buffers swap roles each step instead of copying.
+ *
+ * One pass per step computes, unit by unit, the update and reset rows together (they read the
+ * same h: each pair of state words is loaded once for both), the gates, and r ⊙ h; a second
+ * pass computes the candidate rows (they read all of r ⊙ h), the new state and the output. The
+ * update gate waits in the new state's slot until the second pass overwrites it.
  */
+/* Hot kernel: -O2 here whatever the image is built with (keeps loop state in registers). */
+#pragma GCC optimize("O2")
+
 #include <arm_acle.h>
 
 #include "iegm_arith.h"
@@ -21,10 +29,18 @@ __attribute__((always_inline)) static inline int slot(int u, int full) {
   return u < full ? (u & ~3) | ((u & 1) << 1) | ((u >> 1) & 1) : u;
 }
 
+/* The bytes an assembly block reads through a pointer, for its "m" operand (no VLA type). */
+typedef struct {
+  int16_t v[128];
+} state_bytes;
+typedef struct {
+  int8_t v[128];
+} row_bytes;
+
 /*
  * Σ_j v[j]·R[j] over U units, v in slot order (int16 Q0.15), R in natural order (int8). The
- * groups of four are an assembly loop (nine instructions: the compiler's took fourteen); each
- * product ≤ 2^15·2^7 and U ≤ 128 keep the sum within 2^29.
+ * groups of four are an assembly loop (nine instructions per group); each product ≤ 2^15·2^7
+ * and U ≤ 128 keep the sum within 2^29.
  */
 __attribute__((always_inline)) static inline int32_t recurrent_dot(const int16_t *v,
                                                                    const int8_t *R, int U,
@@ -35,7 +51,7 @@ __attribute__((always_inline)) static inline int32_t recurrent_dot(const int16_t
   if (full > 0) {
     int count = full >> 2;
     uint32_t rv, v02, v13, t;
-    __asm__ volatile(
+    __asm__(
         "1:\n\t"
         "ldr %[rv], [%[pr]], #4\n\t"
         "ldr %[v02], [%[pv]], #4\n\t" /* (v_j, v_{j+2}) */
@@ -48,21 +64,18 @@ __attribute__((always_inline)) static inline int32_t recurrent_dot(const int16_t
         "bne 1b"
         : [acc] "+r"(acc), [pv] "+r"(pv), [pr] "+r"(pr), [count] "+r"(count), [rv] "=&r"(rv),
           [v02] "=&r"(v02), [v13] "=&r"(v13), [t] "=&r"(t)
-        :
-        : "cc", "memory");
+        : "m"(*(const state_bytes *)v), "m"(*(const row_bytes *)R)
+        : "cc");
   }
   int32_t sum = (int32_t)acc;
   for (int j = full; j < U; j++) sum += (int32_t)v[j] * R[j];
   return sum;
 }
 
-/* Units per chunk: the phases below keep 4·CHUNK int32 on the stack, whatever U is. */
-enum { CHUNK = 16 };
-
 /*
  * Two recurrent dot products over the same v (slot order): *acc0 = R0·v and *acc1 = R1·v,
- * R1 = R0 + r1_offset bytes. Each pair of state words is loaded once for both rows; the groups
- * of four are an assembly loop (14 instructions per group for two rows).
+ * R1 = R0 + r1_offset bytes. Each pair of state words is loaded once for both rows (13
+ * instructions per group of four for two rows).
  */
 __attribute__((always_inline)) static inline void recurrent_dot2(const int16_t *v,
                                                                  const int8_t *R0,
@@ -74,7 +87,7 @@ __attribute__((always_inline)) static inline void recurrent_dot2(const int16_t *
   if (full > 0) {
     int count = full >> 2;
     uint32_t r0v, r1v, v02, v13, t;
-    __asm__ volatile(
+    __asm__(
         "1:\n\t"
         "ldr %[v02], [%[pv]], #4\n\t" /* (v_j, v_{j+2}) */
         "ldr %[v13], [%[pv]], #4\n\t" /* (v_{j+1}, v_{j+3}) */
@@ -92,8 +105,9 @@ __attribute__((always_inline)) static inline void recurrent_dot2(const int16_t *
         "bne 1b"
         : [a0] "+r"(a0), [a1] "+r"(a1), [pv] "+r"(pv), [pr] "+r"(pr), [count] "+r"(count),
           [r0v] "=&r"(r0v), [r1v] "=&r"(r1v), [v02] "=&r"(v02), [v13] "=&r"(v13), [t] "=&r"(t)
-        : [off] "r"(r1_offset)
-        : "cc", "memory");
+        : [off] "r"(r1_offset), "m"(*(const state_bytes *)v), "m"(*(const row_bytes *)R0),
+          "m"(*(const row_bytes *)(R0 + r1_offset))
+        : "cc");
   }
   int32_t s0 = (int32_t)a0, s1 = (int32_t)a1;
   for (int j = full; j < U; j++) {
@@ -107,129 +121,103 @@ __attribute__((always_inline)) static inline void recurrent_dot2(const int16_t *
 /* Inputs of up to 4·MAX_X_GROUPS values are unpacked once per step (64 bytes of stack). */
 enum { MAX_X_GROUPS = 8 };
 
-/* x_t of one step, unpacked once for all gate rows. */
-typedef struct {
-  const int8_t *x;              /* [N_in] int8 */
-  int N_in;
-  int groups;                   /* N_in / 4 when ≤ MAX_X_GROUPS, else 0 (plain dot product) */
-  uint32_t lanes[2 * MAX_X_GROUPS]; /* per group: SXTB16 lanes of bytes (0, 2) and (1, 3) */
-} step_input;
-
-static void unpack_input(const int8_t *x_t, int N_in, step_input *in) {
-  in->x = x_t;
-  in->N_in = N_in;
-  in->groups = (N_in >> 2) <= MAX_X_GROUPS ? N_in >> 2 : 0;
-  for (int g = 0; g < in->groups; g++) {
-    const uint32_t v = iegm_load4(x_t + 4 * g);
-    in->lanes[2 * g] = __sxtb16(v);
-    in->lanes[2 * g + 1] = iegm_sxtb16_ror8(v);
-  }
-}
-
-/* bias + W_row · x_t (|·| ≤ 2^29 + N_in·2^14 ≤ 2^30). */
-__attribute__((always_inline)) static inline int32_t input_dot(const step_input *in,
+/* bias + W_row · x_t (|·| ≤ 2^29 + N_in·2^14 ≤ 2^30); lanes: x_t's groups unpacked by SXTB16. */
+__attribute__((always_inline)) static inline int32_t input_dot(const uint32_t *lanes, int groups,
+                                                               const int8_t *x_t, int N_in,
                                                                const int8_t *w, int32_t bias) {
   uint32_t acc = (uint32_t)bias;
-  const int groups = in->groups;
   for (int g = 0; g < groups; g++) {
     const uint32_t wv = iegm_load4(w + 4 * g);
-    acc = __smlad(__sxtb16(wv), in->lanes[2 * g], acc);
-    acc = __smlad(iegm_sxtb16_ror8(wv), in->lanes[2 * g + 1], acc);
+    acc = __smlad(__sxtb16(wv), lanes[2 * g], acc);
+    acc = __smlad(iegm_sxtb16_ror8(wv), lanes[2 * g + 1], acc);
   }
   int32_t sum = (int32_t)acc;
-  for (int i = 4 * groups; i < in->N_in; i++) sum += (int32_t)in->x[i] * w[i];
+  for (int i = 4 * groups; i < N_in; i++) sum += (int32_t)x_t[i] * w[i];
   return sum;
 }
 
-/*
- * Pre-activations of `count` consecutive gate rows, input and recurrent parts each rounded on
- * its own (docs/int8-spec.md §11): pre[k] = rshift(bias[k] + W[k]·x_t, sx)
- * + rshift(R[k]·v, sr), v in slot order; |pre| ≤ 2^30 + 2^29.
- */
-static void gate_rows(const step_input *in, const int8_t *W, const int32_t *bias, int sx,
-                      int32_t round_x, const int16_t *v, const int8_t *R, int U, int full,
-                      int sr, int32_t round_r, int count, int32_t *pre) {
-  const int N_in = in->N_in;
-  for (int k = 0; k < count; k++) {
-    pre[k] = iegm_rshift_r(input_dot(in, W + k * N_in, bias[k]), sx, round_x) +
-             iegm_rshift_r(recurrent_dot(v, R + k * U, U, full), sr, round_r);
-  }
+/* rshift(v, s) of §2 with the rounding constant 2^(s−1) (0 for s = 0) made without a branch. */
+__attribute__((always_inline)) static inline int32_t rshift_row(int32_t v, int s) {
+  return (v + (int32_t)((1u << s) >> 1)) >> s;
 }
 
 /*
- * The update and reset gate rows of `count` consecutive units together (they read the same h):
- * pre_z[k] and pre_r[k] as in gate_rows, rows U apart in W, bias and R.
+ * Hard-sigmoid gate of §11 with the clip bound `edge` = 5·2^(Pg−1) and `up` = 15 − Pg
+ * precomputed: floor(m / 5) as the high word of m · (209716 · 2^12), which is
+ * floor(m · 209716 / 2^20) (one UMULL; m < 2^18, so exact as the spec proves).
  */
-static void gate_row_pairs(const step_input *in, const int8_t *W, const int32_t *bias, int sx,
-                           int32_t round_x, const int16_t *h, const int8_t *R, int U, int full,
-                           int sr, int32_t round_r, int count, int32_t *pre_z, int32_t *pre_r) {
-  const int N_in = in->N_in;
-  for (int k = 0; k < count; k++) {
-    int32_t rec_z, rec_r;
-    recurrent_dot2(h, R + k * U, U * U, U, full, &rec_z, &rec_r);
-    pre_z[k] = iegm_rshift_r(input_dot(in, W + k * N_in, bias[k]), sx, round_x) +
-               iegm_rshift_r(rec_z, sr, round_r);
-    pre_r[k] = iegm_rshift_r(input_dot(in, W + (U + k) * N_in, bias[U + k]), sx, round_x) +
-               iegm_rshift_r(rec_r, sr, round_r);
-  }
-}
-
-/* Gate value in Q0.15 ("1" = 32768 for the hard sigmoid) of a pre-activation at pre_dec. */
-__attribute__((always_inline)) static inline int32_t gate(int32_t pre, int pre_dec,
-                                                          int hard_sigmoid,
-                                                          const int16_t *table) {
-  return hard_sigmoid ? iegm_hard_sigmoid(pre, pre_dec) : iegm_lut(table, pre, pre_dec);
+__attribute__((always_inline)) static inline int32_t hard_gate(int32_t pre, int32_t edge,
+                                                               int up) {
+  const int32_t pc = pre < -edge ? -edge : pre > edge ? edge : pre;
+  const uint32_t m = (uint32_t)(pc * (1 << up) + 81922); /* ∈ [2, 163842] */
+  return (int32_t)(((uint64_t)m * (209716u << 12)) >> 32);
 }
 
 void iegm_gru_s8(const int8_t *x, int T, int N_in, int U, const int8_t *W, const int8_t *R,
-                 const int32_t *bias, int sx, int sr, int pre_dec, int hard_sigmoid,
-                 const int16_t *tanh_table, const int16_t *sigmoid_table, int out_shift,
-                 int return_sequences, int8_t *y, int y_row_stride, int16_t *state,
-                 int16_t *scratch) {
+                 const int32_t *bias, const uint8_t *sx, const uint8_t *sr, int pre_dec,
+                 int hard_sigmoid, const int16_t *tanh_table, const int16_t *sigmoid_table,
+                 int out_shift, int return_sequences, int8_t *y, int y_row_stride,
+                 int16_t *state, int16_t *scratch) {
   const int full = U & ~3;
-  const int32_t round_x = iegm_round_of(sx), round_r = iegm_round_of(sr);
   const int32_t round_out = iegm_round_of(out_shift);
+  const int32_t edge = 5 * ((int32_t)1 << (pre_dec - 1)), up = 15 - pre_dec;
+  const int groups = (N_in >> 2) <= MAX_X_GROUPS ? N_in >> 2 : 0;
+  const int8_t *const W_h = W + 2 * U * N_in, *const R_h = R + 2 * U * U;
   int16_t *h = state, *rh = scratch, *hn = scratch + U;
-  int32_t pre_a[CHUNK], pre_b[CHUNK];
-  step_input in;
+  uint32_t lanes[2 * MAX_X_GROUPS];
   for (int u = 0; u < U; u++) h[u] = 0;
   for (int t = 0; t < T; t++) {
-    unpack_input(x + t * N_in, N_in, &in);
-    /* Update and reset gates (the update gate waits in hn's slots), then r ⊙ h: every
-     * candidate below reads all of it. */
-    uint16_t *z_of = (uint16_t *)hn; /* z ∈ [0, 32768] */
-    for (int u0 = 0; u0 < U; u0 += CHUNK) {
-      const int count = U - u0 < CHUNK ? U - u0 : CHUNK;
-      gate_row_pairs(&in, W + u0 * N_in, bias + u0, sx, round_x, h, R + u0 * U, U, full, sr,
-                     round_r, count, pre_a, pre_b);
-      for (int k = 0; k < count; k++) {
-        const int s = slot(u0 + k, full);
-        z_of[s] = (uint16_t)gate(pre_a[k], pre_dec, hard_sigmoid, sigmoid_table);
-        const int32_t r = gate(pre_b[k], pre_dec, hard_sigmoid, sigmoid_table);
-        rh[s] = (int16_t)iegm_rshift_r(r * h[s], 15, 1 << 14); /* |r·h| ≤ 2^30 */
-      }
+    const int8_t *x_t = x + t * N_in;
+    for (int g = 0; g < groups; g++) {
+      const uint32_t v = iegm_load4(x_t + 4 * g);
+      lanes[2 * g] = __sxtb16(v);
+      lanes[2 * g + 1] = iegm_sxtb16_ror8(v);
     }
-    /* Candidates, then the new state over the update gates. */
-    for (int u0 = 0; u0 < U; u0 += CHUNK) {
-      const int count = U - u0 < CHUNK ? U - u0 : CHUNK;
-      gate_rows(&in, W + (2 * U + u0) * N_in, bias + 2 * U + u0, sx, round_x, rh,
-                R + (2 * U + u0) * U, U, full, sr, round_r, count, pre_b);
-      for (int k = 0; k < count; k++) {
-        const int s = slot(u0 + k, full);
-        const int32_t z = z_of[s];
-        const int32_t c = iegm_lut(tanh_table, pre_b[k], pre_dec);
-        /* A convex combination of two Q0.15 values: |·| ≤ 2^30, result within int16. */
-        hn[s] = (int16_t)iegm_rshift_r(z * h[s] + (32768 - z) * c, 15, 1 << 14);
+    /* Update and reset gates, unit by unit; z waits in hn's slot (z ∈ [0, 32768]). */
+    uint16_t *z_of = (uint16_t *)hn;
+    for (int u = 0; u < U; u++) {
+      int32_t rec_z, rec_r;
+      recurrent_dot2(h, R + u * U, U * U, U, full, &rec_z, &rec_r);
+      /* Each part rounded on its own: ≤ 2^30 + 2^29 < 2^31. */
+      const int32_t pre_z =
+          rshift_row(input_dot(lanes, groups, x_t, N_in, W + u * N_in, bias[u]), sx[u]) +
+          rshift_row(rec_z, sr[u]);
+      const int32_t pre_r = rshift_row(input_dot(lanes, groups, x_t, N_in, W + (U + u) * N_in,
+                                                 bias[U + u]),
+                                       sx[U + u]) +
+                            rshift_row(rec_r, sr[U + u]);
+      int32_t z, r;
+      if (hard_sigmoid) {
+        z = hard_gate(pre_z, edge, up);
+        r = hard_gate(pre_r, edge, up);
+      } else {
+        z = iegm_lut(sigmoid_table, pre_z, pre_dec);
+        r = iegm_lut(sigmoid_table, pre_r, pre_dec);
       }
+      const int s = slot(u, full);
+      z_of[s] = (uint16_t)z;
+      rh[s] = (int16_t)((r * h[s] + (1 << 14)) >> 15); /* |r·h| ≤ 2^30 */
+    }
+    /* Candidates, the new state over the update gates, and the output row. */
+    int8_t *y_t = return_sequences ? y + t * y_row_stride : y;
+    const int write = return_sequences || t == T - 1;
+    for (int u = 0; u < U; u++) {
+      const int32_t pre_h =
+          rshift_row(input_dot(lanes, groups, x_t, N_in, W_h + u * N_in, bias[2 * U + u]),
+                     sx[2 * U + u]) +
+          rshift_row(recurrent_dot(rh, R_h + u * U, U, full), sr[2 * U + u]);
+      const int32_t c = iegm_lut(tanh_table, pre_h, pre_dec);
+      const int s = slot(u, full);
+      const int32_t z = z_of[s];
+      /* z·h + (32768 − z)·c = z·(h − c) + 32768·c: a convex combination, |·| ≤ 2^30, so the
+       * sum is exact even though z·(h − c) alone may reach 2^31 − 2^15 (unsigned wrap). */
+      const int32_t v =
+          (int32_t)((uint32_t)(z * (h[s] - c)) + ((uint32_t)c << 15) + (1u << 14)) >> 15;
+      hn[s] = (int16_t)v;
+      if (write) y_t[u] = (int8_t)__ssat((v + round_out) >> out_shift, 8);
     }
     int16_t *old = h;
     h = hn;
     hn = old;
-    if (return_sequences || t == T - 1) {
-      int8_t *y_t = return_sequences ? y + t * y_row_stride : y;
-      for (int u = 0; u < U; u++) {
-        y_t[u] = (int8_t)__ssat(iegm_rshift_r(h[slot(u, full)], out_shift, round_out), 8);
-      }
-    }
   }
 }

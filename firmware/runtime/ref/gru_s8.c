@@ -4,7 +4,8 @@
 
 /* pre(g, u, v): one gate's pre-activation at dec pre_dec, for unit u, from x_t and v (Q0.15). */
 static int32_t gate_pre(const int8_t *x_t, int N_in, int U, const int8_t *W, const int8_t *R,
-                        const int32_t *bias, int sx, int sr, int g, int u, const int16_t *v) {
+                        const int32_t *bias, const uint8_t *sx, const uint8_t *sr, int g, int u,
+                        const int16_t *v) {
   int32_t input_acc = bias[g * U + u];
   const int8_t *w_row = W + (g * U + u) * N_in;
   for (int i = 0; i < N_in; i++) {
@@ -16,7 +17,7 @@ static int32_t gate_pre(const int8_t *x_t, int N_in, int U, const int8_t *W, con
     recurrent_acc += (int32_t)v[j] * r_row[j]; /* |·| ≤ U·2^15·2^7 ≤ 2^29 for U ≤ 128 */
   }
   /* Each part rounded on its own, the sum ≤ 2^30 + 2^29 < 2^31. */
-  return iegm_rshift(input_acc, sx) + iegm_rshift(recurrent_acc, sr);
+  return iegm_rshift(input_acc, sx[g * U + u]) + iegm_rshift(recurrent_acc, sr[g * U + u]);
 }
 
 static int32_t gate(int32_t pre, int pre_dec, int hard_sigmoid, const int16_t *sigmoid_table) {
@@ -24,7 +25,8 @@ static int32_t gate(int32_t pre, int pre_dec, int hard_sigmoid, const int16_t *s
 }
 
 void iegm_gru_s8(const int8_t *x, int T, int N_in, int U, const int8_t *W, const int8_t *R,
-                 const int32_t *bias, int sx, int sr, int pre_dec, int hard_sigmoid,
+                 const int32_t *bias, const uint8_t *sx, const uint8_t *sr, int pre_dec,
+                 int hard_sigmoid,
                  const int16_t *tanh_table, const int16_t *sigmoid_table, int out_shift,
                  int return_sequences, int8_t *y, int y_row_stride, int16_t *state,
                  int16_t *scratch) {

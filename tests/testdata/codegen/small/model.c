@@ -59,6 +59,14 @@ static const int32_t gru_6_bias[3] = {
     7020, -2764, -970,
 };
 
+static const uint8_t gru_6_input_shift[3] = {
+    5, 5, 5,
+};
+
+static const uint8_t gru_6_recurrent_shift[3] = {
+    13, 13, 13,
+};
+
 static const int16_t gru_6_tanh_table[257] = {
     -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768,
     -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768, -32768,
@@ -166,19 +174,17 @@ static int32_t arena_words[49];
 static int16_t model_state[1];
 /* GRU scratch: r ⊙ h and the new h, int16 Q0.15. */
 static int16_t model_scratch[2];
-/* The caller's input segment, read in place by the first layers. */
-static const int8_t *model_input;
 
 /* ---------------------------------------------------------------- layers */
 
 /* 0 conv1d_0: conv1d t0 [33,1] -> t1 [33,2] (in t3 at channel 0) */
 __attribute__((noinline)) static void iegm_layer_0_conv1d_0(void) {
-  iegm_conv1d_s8(model_input, 33, 1, conv1d_0_kernel, conv1d_0_bias, conv1d_0_shift, 2, 7, 1, 3, 33, 1, 1, (ARENA + 0), 3);
+  iegm_conv1d_s8((ARENA + 100), 33, 1, conv1d_0_kernel, conv1d_0_bias, conv1d_0_shift, 2, 7, 1, 3, 33, 1, 1, (ARENA + 0), 3);
 }
 
 /* 1 conv1d_1: conv1d t0 [33,1] -> t2 [33,1] (in t3 at channel 2) */
 __attribute__((noinline)) static void iegm_layer_1_conv1d_1(void) {
-  iegm_conv1d_s8(model_input, 33, 1, conv1d_1_kernel, conv1d_1_bias, conv1d_1_shift, 1, 5, 1, 2, 33, 1, 1, (ARENA + 2), 3);
+  iegm_conv1d_s8((ARENA + 100), 33, 1, conv1d_1_kernel, conv1d_1_bias, conv1d_1_shift, 1, 5, 1, 2, 33, 1, 1, (ARENA + 2), 3);
 }
 
 /* 3 conv1d_3: conv1d t3 [33,3] -> t4 [32,3] */
@@ -198,7 +204,7 @@ __attribute__((noinline)) static void iegm_layer_5_maxpool1d_5(void) {
 
 /* 6 gru_6: gru t6 [10,3] -> t7 [10,1] */
 __attribute__((noinline)) static void iegm_layer_6_gru_6(void) {
-  iegm_gru_s8((ARENA + 100), 10, 3, 1, gru_6_kernel, gru_6_recurrent, gru_6_bias, 5, 13, 2, 0, gru_6_tanh_table, gru_6_sigmoid_table, 2, 1, (ARENA + 0), 1, model_state, model_scratch);
+  iegm_gru_s8((ARENA + 100), 10, 3, 1, gru_6_kernel, gru_6_recurrent, gru_6_bias, gru_6_input_shift, gru_6_recurrent_shift, 2, 0, gru_6_tanh_table, gru_6_sigmoid_table, 2, 1, (ARENA + 0), 1, model_state, model_scratch);
 }
 
 /* 8 dense_8: dense t8 [10] -> t9 [3] */
@@ -253,8 +259,9 @@ const model_layer_info model_layers[MODEL_LAYER_COUNT] = {
 #define LAYER_NOOP(index, data, size, rows, cols, stride) ((void)0)
 #endif
 
-void model_run(const int8_t *input, int8_t *output) {
-  model_input = input;
+int8_t *model_input(void) { return (ARENA + 100); }
+
+void model_run(int8_t *output) {
   LAYER(0, iegm_layer_0_conv1d_0, (ARENA + 0), 1, 33, 2, 3);
   LAYER(1, iegm_layer_1_conv1d_1, (ARENA + 2), 1, 33, 1, 3);
   /* 2 concat_2: concat t1 [33,2], t2 [33,1] -> t3 [33,3] (no-op) */

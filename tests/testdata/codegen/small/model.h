@@ -26,11 +26,18 @@
 #define MODEL_SCRATCH_BYTES 4
 
 /**
- * Runs the model on one segment.
- * @param input   in  [MODEL_INPUT_LENGTH] int8, the quantized segment
+ * Where the next segment goes: [MODEL_INPUT_LENGTH] int8 (the quantized samples, §3)
+ * inside the model's arena, 4-byte aligned. The caller fills it, then calls model_run().
+ * The arena belongs to the model: model_run overwrites this slot with later layers'
+ * tensors, so it must be refilled before every run.
+ */
+int8_t *model_input(void);
+
+/**
+ * Runs the model on the segment in model_input().
  * @param output  out [MODEL_OUTPUT_LENGTH] int8
  */
-void model_run(const int8_t *input, int8_t *output);
+void model_run(int8_t *output);
 
 #ifdef MODEL_TRACE
 /** The layers, in order: name, op, MACs. */
