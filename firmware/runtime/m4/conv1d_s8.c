@@ -201,9 +201,135 @@ static int32_t pooled_dot(const int8_t *window, int step, const int8_t *filter, 
   return best;
 }
 
+/* ---------------------------------------------------------------- C_in = 1, stride 2 */
+
+/*
+ * Single-channel input, stride 2 (the nnom branches on the raw segment). Position t reads
+ * x[2t − p .. 2t − p + K − 1], so with the input regrouped as int16 pairs
+ * Q[m] = (x[2m − p], x[2m − p + 1]) (zero outside x: the padding), position t is
+ * Σ_{i<J} SMLAD(Q[t + i], wp[i]) with the filter as pairs wp[i] = (w[2i], w[2i + 1]),
+ * J = ceil(K/2), w[K] = 0 for odd K. Consecutive positions are consecutive pairs, so each
+ * loaded pair feeds every position of a pool window that uses it, with the window's
+ * accumulators and the filter pairs in registers. The pairs are built once per chunk of rows
+ * (on the stack) and serve every filter.
+ */
+enum { PAIR_TAPS_MAX = 8, PAIR_CHUNK = 64 };
+
+/* Q[m0 .. m0 + n) of x (T_in samples, pad p before): four samples per word in the interior. */
+static void make_pairs(const int8_t *x, int T_in, int p, int m0, int n, uint32_t *q) {
+  int m = m0;
+  const int end = m0 + n;
+  for (; m < end && 2 * m - p < 0; m++) { /* left padding */
+    const int a = 2 * m - p;
+    const int32_t lo = a >= 0 && a < T_in ? x[a] : 0, hi = a + 1 >= 0 && a + 1 < T_in ? x[a + 1] : 0;
+    q[m - m0] = (uint16_t)lo | (uint32_t)hi << 16;
+  }
+  for (; m + 2 <= end && 2 * m - p + 4 <= T_in; m += 2) {
+    const uint32_t v = iegm_load4(x + 2 * m - p);
+    const uint32_t even = __sxtb16(v), odd = iegm_sxtb16_ror8(v); /* (x0, x2), (x1, x3) */
+    q[m - m0] = (even & 0xffffu) | odd << 16;          /* (x0, x1): PKHBT */
+    q[m - m0 + 1] = (odd & 0xffff0000u) | even >> 16; /* (x2, x3): PKHTB */
+  }
+  for (; m < end; m++) { /* right padding and the last pair */
+    const int a = 2 * m - p;
+    const int32_t lo = a >= 0 && a < T_in ? x[a] : 0, hi = a + 1 >= 0 && a + 1 < T_in ? x[a + 1] : 0;
+    q[m - m0] = (uint16_t)lo | (uint32_t)hi << 16;
+  }
+}
+
+/*
+ * Rows of one filter over pairs q (q[0] = the pairs of the first row's first position): for a
+ * pool window of P positions, pair k feeds position j with filter pair k − j; the P
+ * accumulators stay in registers. J and P are constants at each call site.
+ */
+__attribute__((always_inline)) static inline void pair_rows(const uint32_t *q, const uint32_t *wp,
+                                                            int J, int P, int rows,
+                                                            int32_t addend, int shift,
+                                                            int32_t floor, int8_t *out,
+                                                            int out_step) {
+  uint32_t w[PAIR_TAPS_MAX];
+#pragma GCC unroll 8
+  for (int i = 0; i < J; i++) w[i] = wp[i];
+  for (int r = 0; r < rows; r++, q += P, out += out_step) {
+    int32_t acc[4];
+#pragma GCC unroll 4
+    for (int j = 0; j < P; j++) acc[j] = 0;
+#pragma GCC unroll 12
+    for (int k = 0; k < P + J - 1; k++) {
+      const uint32_t v = q[k];
+#pragma GCC unroll 4
+      for (int j = 0; j < P; j++) {
+        /* Each position: ≤ K products of ≤ 2^14, |acc| ≤ 2^18. */
+        if (k - j >= 0 && k - j < J) acc[j] = (int32_t)__smlad(v, w[k - j], (uint32_t)acc[j]);
+      }
+    }
+    int32_t best = acc[0];
+#pragma GCC unroll 4
+    for (int j = 1; j < P; j++) best = acc[j] > best ? acc[j] : best;
+    /* best + bias ≤ 2^30, + 2^(shift−1) < 2^31. */
+    const int32_t v = __ssat((best + addend) >> shift, 8);
+    *out = (int8_t)(v < floor ? floor : v);
+  }
+}
+
+/* pair_rows with J and P constants for the pool windows of 4 and 2 and J ≤ 8, else generic. */
+__attribute__((optimize("O2"))) static void pair_rows_any(const uint32_t *q, const uint32_t *wp, int J, int P, int rows,
+                          int32_t addend, int shift, int32_t floor, int8_t *out, int out_step) {
+#define PAIR_CASE(JJ, PP)                                                           \
+  if (J == JJ && P == PP) {                                                         \
+    pair_rows(q, wp, JJ, PP, rows, addend, shift, floor, out, out_step);            \
+    return;                                                                         \
+  }
+  PAIR_CASE(3, 4)
+  PAIR_CASE(5, 4)
+  PAIR_CASE(7, 4)
+#undef PAIR_CASE
+  for (int r = 0; r < rows; r++, q += P, out += out_step) {
+    int32_t best = INT32_MIN;
+    for (int j = 0; j < P; j++) {
+      uint32_t acc = 0;
+      for (int i = 0; i < J; i++) acc = __smlad(q[j + i], wp[i], acc);
+      best = (int32_t)acc > best ? (int32_t)acc : best;
+    }
+    const int32_t v = __ssat((best + addend) >> shift, 8);
+    *out = (int8_t)(v < floor ? floor : v);
+  }
+}
+
+static void conv_c1s2(const int8_t *x, int T_in, const int8_t *w, const int32_t *bias,
+                      const uint8_t *shift, int C_out, int K, int pad_before, int T_out, int pool,
+                      int relu, int8_t *y, int y_row_stride) {
+  const int J = (K + 1) >> 1;
+  uint32_t pairs[PAIR_CHUNK];
+  uint32_t wp[PAIR_TAPS_MAX * 16];
+  /* Rows per chunk: their pool windows plus the J − 1 pairs the last position reads. */
+  const int chunk_rows = (PAIR_CHUNK - (J - 1)) / pool;
+  const int32_t floor = relu ? 0 : -128;
+  for (int to0 = 0; to0 < T_out; to0 += chunk_rows) {
+    const int rows = T_out - to0 < chunk_rows ? T_out - to0 : chunk_rows;
+    make_pairs(x, T_in, pad_before, to0 * pool, rows * pool + J - 1, pairs);
+    for (int c = 0; c < C_out; c++) {
+      const int8_t *f = w + c * K;
+      uint32_t *fp = wp + (c & 15) * PAIR_TAPS_MAX;
+      for (int i = 0; i < J; i++) {
+        const int32_t hi = 2 * i + 1 < K ? f[2 * i + 1] : 0;
+        fp[i] = (uint16_t)(int16_t)f[2 * i] | (uint32_t)hi << 16;
+      }
+      const int s = shift[c];
+      pair_rows_any(pairs, fp, J, pool, rows, bias[c] + iegm_round_of(s), s, floor,
+                    y + to0 * y_row_stride + c, y_row_stride);
+    }
+  }
+}
+
 void iegm_conv1d_s8(const int8_t *x, int T_in, int C_in, const int8_t *w, const int32_t *bias,
                     const uint8_t *shift, int C_out, int K, int stride, int pad_before, int T_out,
                     int pool, int relu, int8_t *y, int y_row_stride) {
+  if (C_in == 1 && stride == 2 && K <= 2 * PAIR_TAPS_MAX && pool <= 4) {
+    conv_c1s2(x, T_in, w, bias, shift, C_out, K, pad_before, T_out, pool, relu, y,
+              y_row_stride);
+    return;
+  }
   const int n = K * C_in;
   const int step = stride * C_in;   /* bytes between consecutive positions' windows */
   const int row_step = pool * step; /* bytes between consecutive output rows' windows */
