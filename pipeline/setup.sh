@@ -30,6 +30,7 @@ declare -A need=(
 if [ "$purpose" = test ]; then
   need[jupyter-nbconvert]=jupyter-nbconvert
   need[jupyter-kernel]=jupyter-client
+  need[chromium]=chromium
 fi
 missing=()
 for command in "${!need[@]}"; do
