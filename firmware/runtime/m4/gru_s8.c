@@ -153,11 +153,123 @@ __attribute__((always_inline)) static inline int32_t hard_gate(int32_t pre, int3
   return (int32_t)(((uint64_t)m * (209716u << 12)) >> 32);
 }
 
-void iegm_gru_s8(const int8_t *x, int T, int N_in, int U, const int8_t *W, const int8_t *R,
-                 const int32_t *bias, const uint8_t *sx, const uint8_t *sr, int pre_dec,
-                 int hard_sigmoid, const int16_t *tanh_table, const int16_t *sigmoid_table,
-                 int out_shift, int return_sequences, int8_t *y, int y_row_stride,
-                 int16_t *state, int16_t *scratch) {
+/*
+ * out[r] = Σ_{j<4G} v[j]·R[r·4G + j] for the n consecutive rows of R (U = 4G units, v in slot
+ * order): the 2G state words stay in registers for all rows; per row and group one weight load,
+ * two SXTB16 and two SMLAD (18 instructions a row for U = 12). |out| ≤ U·2^15·2^7 ≤ 2^29.
+ */
+#define STATE_LOAD(k) "ldr %[h" #k "], [%[v], #" #k "*4]\n\t"
+#define ROW_GROUP(A, B, FIRST)                   \
+  "ldr %[w], [%[pr]], #4\n\t"                    \
+  "sxtb16 %[t], %[w]\n\t"                        \
+  FIRST                                          \
+  "sxtb16 %[t], %[w], ror #8\n\t"                \
+  "smlad %[a], %[t], %[" B "], %[a]\n\t"
+#define FIRST_MUL(A) "smuad %[a], %[t], %[" A "]\n\t"
+#define NEXT_MUL(A) "smlad %[a], %[t], %[" A "], %[a]\n\t"
+
+static void rows_dot12(const int16_t *v, const int8_t *R, int n, int32_t *out) {
+  const int8_t *end = R + n * 12;
+  uint32_t h0, h1, h2, h3, h4, h5, w, t, a;
+  const int8_t *pr = R;
+  int32_t *po = out;
+  __asm__ volatile(STATE_LOAD(0) STATE_LOAD(1) STATE_LOAD(2) STATE_LOAD(3) STATE_LOAD(4) STATE_LOAD(5)
+          "1:\n\t"
+          ROW_GROUP("h0", "h1", FIRST_MUL("h0"))
+          ROW_GROUP("h2", "h3", NEXT_MUL("h2"))
+          ROW_GROUP("h4", "h5", NEXT_MUL("h4"))
+          "str %[a], [%[po]], #4\n\t"
+          "cmp %[pr], %[end]\n\t"
+          "bne 1b"
+          : [h0] "=&r"(h0), [h1] "=&r"(h1), [h2] "=&r"(h2), [h3] "=&r"(h3), [h4] "=&r"(h4),
+            [h5] "=&r"(h5), [w] "=&r"(w), [t] "=&r"(t), [a] "=&r"(a), [pr] "+&r"(pr),
+            [po] "+&r"(po)
+          : [v] "r"(v), [end] "r"(end)
+          : "cc", "memory"); /* 13 registers in use: no room for "m" operands' addresses */
+}
+#undef STATE_LOAD
+#undef ROW_GROUP
+#undef FIRST_MUL
+#undef NEXT_MUL
+
+/* bias + W_row · x_t for N_in = 4, x_t's lanes in registers (|·| ≤ 2^29 + 4·2^14). */
+__attribute__((always_inline)) static inline int32_t input_dot4(uint32_t x02, uint32_t x13,
+                                                                const int8_t *w, int32_t bias) {
+  const uint32_t wv = iegm_load4(w);
+  return (int32_t)__smlad(iegm_sxtb16_ror8(wv), x13, __smlad(__sxtb16(wv), x02, (uint32_t)bias));
+}
+
+/*
+ * The steps for U = 12 and N_in = 4 (nnom): every row's recurrent product by rows_dot12 into
+ * rec (z and r rows from h, then candidate rows from r ⊙ h), the rest per unit.
+ */
+static void gru_steps_u12(const int8_t *x, int T, const int8_t *W, const int8_t *R,
+                          const int32_t *bias, const uint8_t *sx, const uint8_t *sr,
+                          int pre_dec, int hard_sigmoid, const int16_t *tanh_table,
+                          const int16_t *sigmoid_table, int out_shift, int return_sequences,
+                          int8_t *y, int y_row_stride, int16_t *state, int16_t *scratch) {
+  enum { U = 12 };
+  const int32_t round_out = iegm_round_of(out_shift);
+  const int32_t edge = 5 * ((int32_t)1 << (pre_dec - 1)), up = 15 - pre_dec;
+  int16_t *h = state, *rh = scratch, *hn = scratch + U;
+  int32_t rec[2 * U];
+  for (int u = 0; u < U; u++) h[u] = 0;
+  for (int t = 0; t < T; t++) {
+    const int8_t *x_t = x + t * 4;
+    const uint32_t xv = iegm_load4(x_t);
+    const uint32_t x02 = __sxtb16(xv), x13 = iegm_sxtb16_ror8(xv);
+    rows_dot12(h, R, 2 * U, rec);
+    uint16_t *z_of = (uint16_t *)hn; /* z waits in hn's slot, ∈ [0, 32768] */
+    for (int u = 0; u < U; u++) {
+      /* Each part rounded on its own: ≤ 2^30 + 2^29 < 2^31. */
+      const int32_t pre_z =
+          rshift_row(input_dot4(x02, x13, W + 4 * u, bias[u]), sx[u]) + rshift_row(rec[u], sr[u]);
+      const int32_t pre_r = rshift_row(input_dot4(x02, x13, W + 4 * (U + u), bias[U + u]),
+                                       sx[U + u]) +
+                            rshift_row(rec[U + u], sr[U + u]);
+      int32_t z, r;
+      if (hard_sigmoid) {
+        z = hard_gate(pre_z, edge, up);
+        r = hard_gate(pre_r, edge, up);
+      } else {
+        z = iegm_lut(sigmoid_table, pre_z, pre_dec);
+        r = iegm_lut(sigmoid_table, pre_r, pre_dec);
+      }
+      const int s = slot(u, U);
+      z_of[s] = (uint16_t)z;
+      rh[s] = (int16_t)((r * h[s] + (1 << 14)) >> 15); /* |r·h| ≤ 2^30 */
+    }
+    rows_dot12(rh, R + 2 * U * U, U, rec);
+    int8_t *y_t = return_sequences ? y + t * y_row_stride : y;
+    const int write = return_sequences || t == T - 1;
+    for (int u = 0; u < U; u++) {
+      const int32_t pre_h =
+          rshift_row(input_dot4(x02, x13, W + 4 * (2 * U + u), bias[2 * U + u]), sx[2 * U + u]) +
+          rshift_row(rec[u], sr[2 * U + u]);
+      const int32_t c = iegm_lut(tanh_table, pre_h, pre_dec);
+      const int s = slot(u, U);
+      const int32_t z = z_of[s];
+      /* z·h + (32768 − z)·c = z·(h − c) + 32768·c, as in gru_steps. */
+      const int32_t v =
+          (int32_t)((uint32_t)(z * (h[s] - c)) + ((uint32_t)c << 15) + (1u << 14)) >> 15;
+      hn[s] = (int16_t)v;
+      if (write) y_t[u] = (int8_t)__ssat((v + round_out) >> out_shift, 8);
+    }
+    int16_t *old = h;
+    h = hn;
+    hn = old;
+  }
+}
+
+/*
+ * The steps of the GRU (see iegm_gru_s8). always_inline so that a constant N_in (the call with 4
+ * below) makes the input dot products straight-line code with x_t's lanes in registers.
+ */
+__attribute__((always_inline)) static inline void gru_steps(
+    const int8_t *x, int T, int N_in, int U, const int8_t *W, const int8_t *R,
+    const int32_t *bias, const uint8_t *sx, const uint8_t *sr, int pre_dec, int hard_sigmoid,
+    const int16_t *tanh_table, const int16_t *sigmoid_table, int out_shift,
+    int return_sequences, int8_t *y, int y_row_stride, int16_t *state, int16_t *scratch) {
   const int full = U & ~3;
   const int32_t round_out = iegm_round_of(out_shift);
   const int32_t edge = 5 * ((int32_t)1 << (pre_dec - 1)), up = 15 - pre_dec;
@@ -219,5 +331,19 @@ void iegm_gru_s8(const int8_t *x, int T, int N_in, int U, const int8_t *W, const
     int16_t *old = h;
     h = hn;
     hn = old;
+  }
+}
+
+void iegm_gru_s8(const int8_t *x, int T, int N_in, int U, const int8_t *W, const int8_t *R,
+                 const int32_t *bias, const uint8_t *sx, const uint8_t *sr, int pre_dec,
+                 int hard_sigmoid, const int16_t *tanh_table, const int16_t *sigmoid_table,
+                 int out_shift, int return_sequences, int8_t *y, int y_row_stride,
+                 int16_t *state, int16_t *scratch) {
+  if (N_in == 4 && U == 12) { /* nnom: 12 units on the mixing convolution's 4 channels */
+    gru_steps_u12(x, T, W, R, bias, sx, sr, pre_dec, hard_sigmoid, tanh_table, sigmoid_table,
+                  out_shift, return_sequences, y, y_row_stride, state, scratch);
+  } else {
+    gru_steps(x, T, N_in, U, W, R, bias, sx, sr, pre_dec, hard_sigmoid, tanh_table,
+              sigmoid_table, out_shift, return_sequences, y, y_row_stride, state, scratch);
   }
 }
