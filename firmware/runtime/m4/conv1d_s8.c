@@ -62,40 +62,6 @@ static int pack_filter(const int8_t *w, int n, uint32_t *packed) {
   return groups;
 }
 
-/*
- * One group of four window bytes at byte offset OFF against the packed words PA and PB, in
- * assembly: the packed filter words stay in registers across all windows of a column, which
- * the compiler does not achieve at -Os.
- */
-#define IEGM_GROUP(OFF, PA, PB)                  \
-  "ldr %[v], [%[x], #" #OFF "]\n\t"             \
-  "sxtb16 %[t], %[v]\n\t"                       \
-  "smlad %[acc], %[t], %[" PA "], %[acc]\n\t"   \
-  "sxtb16 %[t], %[v], ror #8\n\t"               \
-  "smlad %[acc], %[t], %[" PB "], %[acc]\n\t"
-
-/* Σ over the first 4·G bytes of x · the packed filter p (G = 1..4 groups); |Σ| ≤ 2^29. The
- * padded taps of the last group are zero, so bytes read past the window add nothing. */
-#define IEGM_DOT_G(G, BODY)                                                             \
-  __attribute__((always_inline)) static inline int32_t dot_g##G(const int8_t *x,        \
-                                                                const uint32_t *p) {    \
-    uint32_t acc = 0, v, t;                                                             \
-    __asm__(BODY                                                                        \
-            : [acc] "+&r"(acc), [v] "=&r"(v), [t] "=&r"(t)                              \
-            : [x] "r"(x), "m"(*(const int8_t(*)[4 * G])x), [p0] "r"(p[0]),             \
-              [p1] "r"(p[1]), [p2] "r"(p[G > 1 ? 2 : 0]), [p3] "r"(p[G > 1 ? 3 : 1]),   \
-              [p4] "r"(p[G > 2 ? 4 : 0]), [p5] "r"(p[G > 2 ? 5 : 1]),                   \
-              [p6] "r"(p[G > 3 ? 6 : 0]), [p7] "r"(p[G > 3 ? 7 : 1]));                  \
-    return (int32_t)acc;                                                                \
-  }
-IEGM_DOT_G(1, IEGM_GROUP(0, "p0", "p1"))
-IEGM_DOT_G(2, IEGM_GROUP(0, "p0", "p1") IEGM_GROUP(4, "p2", "p3"))
-IEGM_DOT_G(3, IEGM_GROUP(0, "p0", "p1") IEGM_GROUP(4, "p2", "p3") IEGM_GROUP(8, "p4", "p5"))
-IEGM_DOT_G(4, IEGM_GROUP(0, "p0", "p1") IEGM_GROUP(4, "p2", "p3") IEGM_GROUP(8, "p4", "p5")
-                  IEGM_GROUP(12, "p6", "p7"))
-#undef IEGM_DOT_G
-#undef IEGM_GROUP
-
 /* Σ over `groups` groups of x · the packed filter, for any number of groups: unrolled by
  * hand four groups per pass (-Os does not unroll loops). */
 static inline int32_t packed_dot(const int8_t *x, const uint32_t *packed, int groups) {
@@ -118,28 +84,16 @@ static inline int32_t packed_dot(const int8_t *x, const uint32_t *packed, int gr
   return (int32_t)acc;
 }
 
-/* The dot product of one window: the register-held versions for up to four groups. */
+/* The dot product of one window. */
 __attribute__((always_inline)) static inline int32_t window_dot(const int8_t *x,
                                                                 const uint32_t *packed,
                                                                 int groups) {
-  switch (groups) {
-    case 1:
-      return dot_g1(x, packed);
-    case 2:
-      return dot_g2(x, packed);
-    case 3:
-      return dot_g3(x, packed);
-    case 4:
-      return dot_g4(x, packed);
-    default:
-      return packed_dot(x, packed, groups);
-  }
+  return packed_dot(x, packed, groups);
 }
 
 /*
  * One output channel over `rows` rows: max over the pool of the window dot products, then
- * bias, one requantization, activation. `groups` is a constant at each call site below, so
- * window_dot resolves to one assembly block.
+ * bias, one requantization, activation.
  */
 __attribute__((always_inline)) static inline void conv_column(
     const int8_t *window, int step, int row_step, const uint32_t *packed, int groups, int pool,
@@ -200,6 +154,63 @@ static int32_t pooled_dot(const int8_t *window, int step, const int8_t *filter, 
   }
   return best;
 }
+
+/* ---------------------------------------------------------------- pool 2, word-aligned steps */
+
+/*
+ * Two filters over the interior rows with a pool window of 2 whose positions are a whole
+ * number of words apart (mixing convolution: C_in = 16, stride 1): each word of the span of an
+ * output row is loaded and unpacked once and feeds both positions of both filters. pk holds
+ * the two filters packed by pack_filter and interleaved per group (f0 lanes, f1 lanes: four
+ * words a group, G groups); s = step / 4 ≤ G words lie between the two positions.
+ * Accumulators a<f><j> (filter f, position j) each sum ≤ K·C_in products of ≤ 2^14 (≤ 2^29).
+ */
+#define WORD_UNPACK                   \
+  "ldr %[v], [%[x]], #4\n\t"          \
+  "sxtb16 %[lo], %[v]\n\t"            \
+  "sxtb16 %[v], %[v], ror #8\n\t"
+#define WORD_USE(P, A)                          \
+  "ldrd %[wa], %[wb], [%[" P "]], #8\n\t"       \
+  "smlad %[" A "], %[lo], %[wa], %[" A "]\n\t"  \
+  "smlad %[" A "], %[v], %[wb], %[" A "]\n\t"
+#define WORD_LOOP(BODY)                                                                       \
+  __asm__ volatile("1:\n\t" WORD_UNPACK BODY "cmp %[x], %[end]\n\t"                          \
+                   "bne 1b"                                                                   \
+                   : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11),       \
+                     [x] "+r"(px), [p] "+r"(pp), [q] "+r"(pq), [v] "=&r"(v), [lo] "=&r"(lo),  \
+                     [wa] "=&r"(wa), [wb] "=&r"(wb)                                           \
+                   : [end] "r"(end)                                                           \
+                   : "cc", "memory")
+
+static void pool2_filter_pair(const int8_t *window, int row_step, int s, const uint32_t *pk,
+                              int G, int rows, int32_t addend0, int shift0, int32_t addend1,
+                              int shift1, int32_t floor, int8_t *out0, int8_t *out1,
+                              int out_step) {
+  for (int r = 0; r < rows; r++, window += row_step, out0 += out_step, out1 += out_step) {
+    uint32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0, v, lo, wa, wb;
+    const int8_t *px = window, *end = window + 4 * s;
+    const uint32_t *pp = pk, *pq = pk;
+    /* Words only the first position reads (groups 0 .. s−1 of its window). */
+    WORD_LOOP(WORD_USE("p", "a00") WORD_USE("p", "a10"));
+    /* Words both read: group i of the first window, group i − s of the second. */
+    end = window + 4 * G;
+    WORD_LOOP(WORD_USE("p", "a00") WORD_USE("p", "a10") WORD_USE("q", "a01")
+                  WORD_USE("q", "a11"));
+    /* Words only the second position reads. */
+    end = window + 4 * (G + s);
+    WORD_LOOP(WORD_USE("q", "a01") WORD_USE("q", "a11"));
+    const int32_t best0 = (int32_t)a00 > (int32_t)a01 ? (int32_t)a00 : (int32_t)a01;
+    const int32_t best1 = (int32_t)a10 > (int32_t)a11 ? (int32_t)a10 : (int32_t)a11;
+    /* best + bias ≤ 2^30, + 2^(shift−1) < 2^31. */
+    const int32_t v0 = __ssat((best0 + addend0) >> shift0, 8);
+    const int32_t v1 = __ssat((best1 + addend1) >> shift1, 8);
+    *out0 = (int8_t)(v0 < floor ? floor : v0);
+    *out1 = (int8_t)(v1 < floor ? floor : v1);
+  }
+}
+#undef WORD_UNPACK
+#undef WORD_USE
+#undef WORD_LOOP
 
 /* ---------------------------------------------------------------- C_in = 1, stride 2 */
 
@@ -347,6 +358,29 @@ void iegm_conv1d_s8(const int8_t *x, int T_in, int C_in, const int8_t *w, const 
     to_end--;
   }
   uint32_t packed[2 * MAX_GROUPS];
+  /* Filters two at a time when the pool's two windows are whole words apart and overlap. */
+  const int pairs_path = packed_path && pool == 2 && (n & 3) == 0 && (step & 3) == 0 &&
+                         step >> 2 < groups; /* every loop below runs at least once */
+  if (pairs_path && to_end > to_first) {
+    uint32_t packed1[2 * MAX_GROUPS], pk[4 * MAX_GROUPS];
+    const int8_t *window = x + (to_first * pool * stride - pad_before) * C_in;
+    for (int c = 0; c < C_out; c += 2) {
+      const int c1 = c + 1 < C_out ? c + 1 : c; /* an odd last filter is paired with itself */
+      pack_filter(w + c * n, n, packed);
+      pack_filter(w + c1 * n, n, packed1);
+      for (int g = 0; g < groups; g++) {
+        pk[4 * g] = packed[2 * g];
+        pk[4 * g + 1] = packed[2 * g + 1];
+        pk[4 * g + 2] = packed1[2 * g];
+        pk[4 * g + 3] = packed1[2 * g + 1];
+      }
+      pool2_filter_pair(window, row_step, step >> 2, pk, groups, to_end - to_first,
+                        bias[c] + iegm_round_of(shift[c]), shift[c],
+                        bias[c1] + iegm_round_of(shift[c1]), shift[c1], relu ? 0 : -128,
+                        y + to_first * y_row_stride + c, y + to_first * y_row_stride + c1,
+                        y_row_stride);
+    }
+  }
   for (int c = 0; c < C_out; c++) {
     const int8_t *filter = w + c * n;
     const int32_t b = bias[c];
@@ -359,30 +393,12 @@ void iegm_conv1d_s8(const int8_t *x, int T_in, int C_in, const int8_t *w, const 
     const int8_t *window = x + (to_first * pool * stride - pad_before) * C_in;
     int8_t *out = y + to_first * y_row_stride + c;
     const int rows = to_end - to_first;
-    if (packed_path) {
+    if (pairs_path) {
+      /* done above */
+    } else if (packed_path) {
       pack_filter(filter, n, packed);
-      switch (groups) {
-        case 1:
-          conv_column(window, step, row_step, packed, 1, pool, rows, b, s, round, relu, out,
-                      y_row_stride);
-          break;
-        case 2:
-          conv_column(window, step, row_step, packed, 2, pool, rows, b, s, round, relu, out,
-                      y_row_stride);
-          break;
-        case 3:
-          conv_column(window, step, row_step, packed, 3, pool, rows, b, s, round, relu, out,
-                      y_row_stride);
-          break;
-        case 4:
-          conv_column(window, step, row_step, packed, 4, pool, rows, b, s, round, relu, out,
-                      y_row_stride);
-          break;
-        default:
-          conv_column(window, step, row_step, packed, groups, pool, rows, b, s, round, relu, out,
-                      y_row_stride);
-          break;
-      }
+      conv_column(window, step, row_step, packed, groups, pool, rows, b, s, round, relu, out,
+                  y_row_stride);
     } else {
       for (int r = 0; r < rows; r++) {
         const int32_t v = iegm_rshift_r(pooled_dot(window, step, filter, n, pool) + b, s, round);
