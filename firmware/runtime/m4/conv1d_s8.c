@@ -312,7 +312,7 @@ static void conv_c1s2(const int8_t *x, int T_in, const int8_t *w, const int32_t 
                       int relu, int8_t *y, int y_row_stride) {
   const int J = (K + 1) >> 1;
   uint32_t pairs[PAIR_CHUNK];
-  uint32_t wp[PAIR_TAPS_MAX * 16];
+  uint32_t fp[PAIR_TAPS_MAX];
   /* Rows per chunk: their pool windows plus the J − 1 pairs the last position reads. */
   const int chunk_rows = (PAIR_CHUNK - (J - 1)) / pool;
   const int32_t floor = relu ? 0 : -128;
@@ -321,7 +321,6 @@ static void conv_c1s2(const int8_t *x, int T_in, const int8_t *w, const int32_t 
     make_pairs(x, T_in, pad_before, to0 * pool, rows * pool + J - 1, pairs);
     for (int c = 0; c < C_out; c++) {
       const int8_t *f = w + c * K;
-      uint32_t *fp = wp + (c & 15) * PAIR_TAPS_MAX;
       for (int i = 0; i < J; i++) {
         const int32_t hi = 2 * i + 1 < K ? f[2 * i + 1] : 0;
         fp[i] = (uint16_t)(int16_t)f[2 * i] | (uint32_t)hi << 16;

@@ -154,11 +154,18 @@ __attribute__((always_inline)) static inline int32_t hard_gate(int32_t pre, int3
 }
 
 /*
- * out[r] = Σ_{j<4G} v[j]·R[r·4G + j] for the n consecutive rows of R (U = 4G units, v in slot
- * order): the 2G state words stay in registers for all rows; per row and group one weight load,
- * two SXTB16 and two SMLAD (18 instructions a row for U = 12). |out| ≤ U·2^15·2^7 ≤ 2^29.
+ * out[r] = Σ_{j<12} v[j]·R[r·12 + j] for the n consecutive rows of R (12 units, v in natural
+ * order): the state is loaded once and repacked into the SXTB16 lane order, (v0, v2) and
+ * (v1, v3) per group of four (PKHBT, PKHTB), and stays in registers for all rows; per row and
+ * group one weight load, two SXTB16 and two SMLAD (18 instructions a row).
+ * |out| ≤ 12·2^15·2^7 ≤ 2^29.
  */
-#define STATE_LOAD(k) "ldr %[h" #k "], [%[v], #" #k "*4]\n\t"
+#define STATE_LOAD(A, B)                             \
+  "ldr %[" A "], [%[v]], #4\n\t"                     \
+  "ldr %[" B "], [%[v]], #4\n\t"                     \
+  "pkhbt %[t], %[" A "], %[" B "], lsl #16\n\t"      \
+  "pkhtb %[" B "], %[" B "], %[" A "], asr #16\n\t"  \
+  "mov %[" A "], %[t]\n\t"
 #define ROW_GROUP(A, B, FIRST)                   \
   "ldr %[w], [%[pr]], #4\n\t"                    \
   "sxtb16 %[t], %[w]\n\t"                        \
@@ -173,7 +180,8 @@ static void rows_dot12(const int16_t *v, const int8_t *R, int n, int32_t *out) {
   uint32_t h0, h1, h2, h3, h4, h5, w, t, a;
   const int8_t *pr = R;
   int32_t *po = out;
-  __asm__ volatile(STATE_LOAD(0) STATE_LOAD(1) STATE_LOAD(2) STATE_LOAD(3) STATE_LOAD(4) STATE_LOAD(5)
+  const int16_t *pv = v;
+  __asm__ volatile(STATE_LOAD("h0", "h1") STATE_LOAD("h2", "h3") STATE_LOAD("h4", "h5")
           "1:\n\t"
           ROW_GROUP("h0", "h1", FIRST_MUL("h0"))
           ROW_GROUP("h2", "h3", NEXT_MUL("h2"))
@@ -183,8 +191,8 @@ static void rows_dot12(const int16_t *v, const int8_t *R, int n, int32_t *out) {
           "bne 1b"
           : [h0] "=&r"(h0), [h1] "=&r"(h1), [h2] "=&r"(h2), [h3] "=&r"(h3), [h4] "=&r"(h4),
             [h5] "=&r"(h5), [w] "=&r"(w), [t] "=&r"(t), [a] "=&r"(a), [pr] "+&r"(pr),
-            [po] "+&r"(po)
-          : [v] "r"(v), [end] "r"(end)
+            [po] "+&r"(po), [v] "+&r"(pv)
+          : [end] "r"(end)
           : "cc", "memory"); /* 13 registers in use: no room for "m" operands' addresses */
 }
 #undef STATE_LOAD
@@ -201,7 +209,9 @@ __attribute__((always_inline)) static inline int32_t input_dot4(uint32_t x02, ui
 
 /*
  * The steps for U = 12 and N_in = 4 (nnom): every row's recurrent product by rows_dot12 into
- * rec (z and r rows from h, then candidate rows from r ⊙ h), the rest per unit.
+ * rec (z and r rows from h, then candidate rows from r ⊙ h), the rest per unit. The state
+ * vectors are in natural order here (rows_dot12 repacks them), and each row's rounding
+ * constants are made once: the input part's folded into its bias.
  */
 static void gru_steps_u12(const int8_t *x, int T, const int8_t *W, const int8_t *R,
                           const int32_t *bias, const uint8_t *sx, const uint8_t *sr,
@@ -212,7 +222,11 @@ static void gru_steps_u12(const int8_t *x, int T, const int8_t *W, const int8_t 
   const int32_t round_out = iegm_round_of(out_shift);
   const int32_t edge = 5 * ((int32_t)1 << (pre_dec - 1)), up = 15 - pre_dec;
   int16_t *h = state, *rh = scratch, *hn = scratch + U;
-  int32_t rec[2 * U];
+  int32_t rec[2 * U], bias_r[3 * U], round_r[3 * U];
+  for (int row = 0; row < 3 * U; row++) {
+    bias_r[row] = bias[row] + iegm_round_of(sx[row]); /* |bias| + 2^29 ≤ 2^30 */
+    round_r[row] = iegm_round_of(sr[row]);
+  }
   for (int u = 0; u < U; u++) h[u] = 0;
   for (int t = 0; t < T; t++) {
     const int8_t *x_t = x + t * 4;
@@ -222,11 +236,10 @@ static void gru_steps_u12(const int8_t *x, int T, const int8_t *W, const int8_t 
     uint16_t *z_of = (uint16_t *)hn; /* z waits in hn's slot, ∈ [0, 32768] */
     for (int u = 0; u < U; u++) {
       /* Each part rounded on its own: ≤ 2^30 + 2^29 < 2^31. */
-      const int32_t pre_z =
-          rshift_row(input_dot4(x02, x13, W + 4 * u, bias[u]), sx[u]) + rshift_row(rec[u], sr[u]);
-      const int32_t pre_r = rshift_row(input_dot4(x02, x13, W + 4 * (U + u), bias[U + u]),
-                                       sx[U + u]) +
-                            rshift_row(rec[U + u], sr[U + u]);
+      const int32_t pre_z = (input_dot4(x02, x13, W + 4 * u, bias_r[u]) >> sx[u]) +
+                            ((rec[u] + round_r[u]) >> sr[u]);
+      const int32_t pre_r = (input_dot4(x02, x13, W + 4 * (U + u), bias_r[U + u]) >> sx[U + u]) +
+                            ((rec[U + u] + round_r[U + u]) >> sr[U + u]);
       int32_t z, r;
       if (hard_sigmoid) {
         z = hard_gate(pre_z, edge, up);
@@ -235,24 +248,22 @@ static void gru_steps_u12(const int8_t *x, int T, const int8_t *W, const int8_t 
         z = iegm_lut(sigmoid_table, pre_z, pre_dec);
         r = iegm_lut(sigmoid_table, pre_r, pre_dec);
       }
-      const int s = slot(u, U);
-      z_of[s] = (uint16_t)z;
-      rh[s] = (int16_t)((r * h[s] + (1 << 14)) >> 15); /* |r·h| ≤ 2^30 */
+      z_of[u] = (uint16_t)z;
+      rh[u] = (int16_t)((r * h[u] + (1 << 14)) >> 15); /* |r·h| ≤ 2^30 */
     }
     rows_dot12(rh, R + 2 * U * U, U, rec);
     int8_t *y_t = return_sequences ? y + t * y_row_stride : y;
     const int write = return_sequences || t == T - 1;
     for (int u = 0; u < U; u++) {
       const int32_t pre_h =
-          rshift_row(input_dot4(x02, x13, W + 4 * (2 * U + u), bias[2 * U + u]), sx[2 * U + u]) +
-          rshift_row(rec[u], sr[2 * U + u]);
+          (input_dot4(x02, x13, W + 4 * (2 * U + u), bias_r[2 * U + u]) >> sx[2 * U + u]) +
+          ((rec[u] + round_r[2 * U + u]) >> sr[2 * U + u]);
       const int32_t c = iegm_lut(tanh_table, pre_h, pre_dec);
-      const int s = slot(u, U);
-      const int32_t z = z_of[s];
+      const int32_t z = z_of[u];
       /* z·h + (32768 − z)·c = z·(h − c) + 32768·c, as in gru_steps. */
       const int32_t v =
-          (int32_t)((uint32_t)(z * (h[s] - c)) + ((uint32_t)c << 15) + (1u << 14)) >> 15;
-      hn[s] = (int16_t)v;
+          (int32_t)((uint32_t)(z * (h[u] - c)) + ((uint32_t)c << 15) + (1u << 14)) >> 15;
+      hn[u] = (int16_t)v;
       if (write) y_t[u] = (int8_t)__ssat((v + round_out) >> out_shift, 8);
     }
     int16_t *old = h;
