@@ -22,6 +22,12 @@ import { runQemu } from "./qemu.ts";
 export interface EquivalenceOptions {
   /** Number of models. */
   models: number;
+  /**
+   * Check these models instead of random ones (e.g. the project's architectures, whose shapes
+   * take the kernels' specialised paths); `models` is then ignored, and the seeds derived from
+   * `seed` choose only the inputs.
+   */
+  given?: ModelIR[];
   /** Inputs per model (the first four are the extremes of randomInput). */
   inputsPerModel: number;
   seed: number;
@@ -72,10 +78,12 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
     mismatches: [],
     opCounts: {},
   };
-  for (let first = 0; first < options.models; first += perProgram) {
-    const count = Math.min(perProgram, options.models - first);
+  const total = options.given?.length ?? options.models;
+  for (let first = 0; first < total; first += perProgram) {
+    const count = Math.min(perProgram, total - first);
     const seeds = Array.from({ length: count }, (_, i) => modelSeed(options.seed, first + i));
-    await checkBatch(seeds, options, report);
+    const models = options.given?.slice(first, first + count) ?? seeds.map((s) => randomModel(s));
+    await checkBatch(models, seeds, options, report);
     report.models += count;
     options.onProgress?.(report.cases);
   }
@@ -89,11 +97,11 @@ interface Case {
 }
 
 async function checkBatch(
+  models: ModelIR[],
   seeds: number[],
   options: EquivalenceOptions,
   report: EquivalenceReport,
 ): Promise<void> {
-  const models: ModelIR[] = seeds.map((s) => randomModel(s));
   const dir = join(options.buildDir ?? BUILD_DIR, `equivalence-${seeds[0]}-${seeds.length}`);
   await Deno.mkdir(dir, { recursive: true });
   try {
