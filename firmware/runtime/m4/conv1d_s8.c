@@ -238,8 +238,12 @@ static void make_pairs(const int8_t *x, int T_in, int p, int m0, int n, uint32_t
   for (; m + 2 <= end && 2 * m - p + 4 <= T_in; m += 2) {
     const uint32_t v = iegm_load4(x + 2 * m - p);
     const uint32_t even = __sxtb16(v), odd = iegm_sxtb16_ror8(v); /* (x0, x2), (x1, x3) */
-    q[m - m0] = (even & 0xffffu) | odd << 16;          /* (x0, x1): PKHBT */
-    q[m - m0 + 1] = (odd & 0xffff0000u) | even >> 16; /* (x2, x3): PKHTB */
+    uint32_t p01, p23;
+    /* (x0, x1) and (x2, x3); written out because GCC builds each from four instructions. */
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(p01) : "r"(even), "r"(odd));
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(p23) : "r"(odd), "r"(even));
+    q[m - m0] = p01;
+    q[m - m0 + 1] = p23;
   }
   for (; m < end; m++) { /* right padding and the last pair */
     const int a = 2 * m - p;
@@ -249,52 +253,11 @@ static void make_pairs(const int8_t *x, int T_in, int p, int m0, int n, uint32_t
 }
 
 /*
- * Rows of one filter over pairs q (q[0] = the pairs of the first row's first position): for a
- * pool window of P positions, pair k feeds position j with filter pair k − j; the P
- * accumulators stay in registers. J and P are constants at each call site.
+ * Rows of one filter over pairs q (q[0] = the pairs of the first row's first position), any J
+ * and pool: max over the window of Σ_{i<J} SMLAD(q[j + i], wp[i]), then requantization.
  */
-__attribute__((always_inline)) static inline void pair_rows(const uint32_t *q, const uint32_t *wp,
-                                                            int J, int P, int rows,
-                                                            int32_t addend, int shift,
-                                                            int32_t floor, int8_t *out,
-                                                            int out_step) {
-  uint32_t w[PAIR_TAPS_MAX];
-#pragma GCC unroll 8
-  for (int i = 0; i < J; i++) w[i] = wp[i];
-  for (int r = 0; r < rows; r++, q += P, out += out_step) {
-    int32_t acc[4];
-#pragma GCC unroll 4
-    for (int j = 0; j < P; j++) acc[j] = 0;
-#pragma GCC unroll 12
-    for (int k = 0; k < P + J - 1; k++) {
-      const uint32_t v = q[k];
-#pragma GCC unroll 4
-      for (int j = 0; j < P; j++) {
-        /* Each position: ≤ K products of ≤ 2^14, |acc| ≤ 2^18. */
-        if (k - j >= 0 && k - j < J) acc[j] = (int32_t)__smlad(v, w[k - j], (uint32_t)acc[j]);
-      }
-    }
-    int32_t best = acc[0];
-#pragma GCC unroll 4
-    for (int j = 1; j < P; j++) best = acc[j] > best ? acc[j] : best;
-    /* best + bias ≤ 2^30, + 2^(shift−1) < 2^31. */
-    const int32_t v = __ssat((best + addend) >> shift, 8);
-    *out = (int8_t)(v < floor ? floor : v);
-  }
-}
-
-/* pair_rows with J and P constants for the pool windows of 4 and 2 and J ≤ 8, else generic. */
-__attribute__((optimize("O2"))) static void pair_rows_any(const uint32_t *q, const uint32_t *wp, int J, int P, int rows,
+static void pair_rows_any(const uint32_t *q, const uint32_t *wp, int J, int P, int rows,
                           int32_t addend, int shift, int32_t floor, int8_t *out, int out_step) {
-#define PAIR_CASE(JJ, PP)                                                           \
-  if (J == JJ && P == PP) {                                                         \
-    pair_rows(q, wp, JJ, PP, rows, addend, shift, floor, out, out_step);            \
-    return;                                                                         \
-  }
-  PAIR_CASE(3, 4)
-  PAIR_CASE(5, 4)
-  PAIR_CASE(7, 4)
-#undef PAIR_CASE
   for (int r = 0; r < rows; r++, q += P, out += out_step) {
     int32_t best = INT32_MIN;
     for (int j = 0; j < P; j++) {
@@ -307,11 +270,106 @@ __attribute__((optimize("O2"))) static void pair_rows_any(const uint32_t *q, con
   }
 }
 
+/*
+ * Pool 4, J = 3, 5, 7 filter pairs (the nnom branches, K = 5, 9, 13), in assembly: the filter
+ * pairs and the four accumulators in registers for all rows, each of the J + 3 pairs of a row
+ * loaded once and fed to every position that uses it (SMUAD starts a position, SMLAD
+ * continues it), the max over the window by compares, and the row's maximum stored
+ * POOL_BEST_OFFSET bytes after its first pair (q[PAIR_CHUNK + 4r]); the requantization is C.
+ * Each position sums ≤ 2J products of ≤ 2^14.
+ */
+#define POOL_BEST_OFFSET "256" /* = 4 · PAIR_CHUNK */
+#define WLOAD(i) "ldr %[w" #i "], [%[v], #" #i "*4]\n\t"
+#define PAIR(k) "ldr %[v], [%[q], #" #k "*4]\n\t"
+#define FIRST(j) "smuad %[a" #j "], %[v], %[w0]\n\t"
+#define MAC(j, i) "smlad %[a" #j "], %[v], %[w" #i "], %[a" #j "]\n\t"
+#define POOL_MAX_STORE                                                                       \
+  "cmp %[a0], %[a1]\n\tit lt\n\tmovlt %[a0], %[a1]\n\t"                                    \
+  "cmp %[a0], %[a2]\n\tit lt\n\tmovlt %[a0], %[a2]\n\t"                                    \
+  "cmp %[a0], %[a3]\n\tit lt\n\tmovlt %[a0], %[a3]\n\t"                                    \
+  "str %[a0], [%[q], #" POOL_BEST_OFFSET "]\n\t"                                            \
+  "adds %[q], %[q], #16\n\t"                                                                \
+  "ldr %[v], %[end]\n\t"                                                                    \
+  "cmp %[q], %[v]\n\t"                                                                      \
+  "bne 1b"
+#define POOL_OPERANDS                                                                        \
+  [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [v] "+&r"(v),             \
+      [q] "+&r"(q)                                                                          \
+      : [end] "m"(end)                                                                      \
+      : "cc", "memory"
+
+static void pool4_rows_j3(uint32_t *q, const uint32_t *w, int rows) {
+  const uint32_t *end = q + 4 * rows;
+  uint32_t w0, w1, w2, a0, a1, a2, a3, v = (uint32_t)w;
+  __asm__ volatile(WLOAD(0) WLOAD(1) WLOAD(2) "1:\n\t"
+          PAIR(0) FIRST(0)
+          PAIR(1) MAC(0, 1) FIRST(1)
+          PAIR(2) MAC(0, 2) MAC(1, 1) FIRST(2)
+          PAIR(3) MAC(1, 2) MAC(2, 1) FIRST(3)
+          PAIR(4) MAC(2, 2) MAC(3, 1)
+          PAIR(5) MAC(3, 2)
+          POOL_MAX_STORE
+          : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), POOL_OPERANDS);
+}
+
+static void pool4_rows_j5(uint32_t *q, const uint32_t *w, int rows) {
+  const uint32_t *end = q + 4 * rows;
+  uint32_t w0, w1, w2, w3, w4, a0, a1, a2, a3, v = (uint32_t)w;
+  __asm__ volatile(WLOAD(0) WLOAD(1) WLOAD(2) WLOAD(3) WLOAD(4) "1:\n\t"
+          PAIR(0) FIRST(0)
+          PAIR(1) MAC(0, 1) FIRST(1)
+          PAIR(2) MAC(0, 2) MAC(1, 1) FIRST(2)
+          PAIR(3) MAC(0, 3) MAC(1, 2) MAC(2, 1) FIRST(3)
+          PAIR(4) MAC(0, 4) MAC(1, 3) MAC(2, 2) MAC(3, 1)
+          PAIR(5) MAC(1, 4) MAC(2, 3) MAC(3, 2)
+          PAIR(6) MAC(2, 4) MAC(3, 3)
+          PAIR(7) MAC(3, 4)
+          POOL_MAX_STORE
+          : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3), [w4] "=&r"(w4), POOL_OPERANDS);
+}
+
+static void pool4_rows_j7(uint32_t *q, const uint32_t *w, int rows) {
+  const uint32_t *end = q + 4 * rows;
+  uint32_t w0, w1, w2, w3, w4, w5, w6, a0, a1, a2, a3, v = (uint32_t)w;
+  __asm__ volatile(WLOAD(0) WLOAD(1) WLOAD(2) WLOAD(3) WLOAD(4) WLOAD(5) WLOAD(6) "1:\n\t"
+          PAIR(0) FIRST(0)
+          PAIR(1) MAC(0, 1) FIRST(1)
+          PAIR(2) MAC(0, 2) MAC(1, 1) FIRST(2)
+          PAIR(3) MAC(0, 3) MAC(1, 2) MAC(2, 1) FIRST(3)
+          PAIR(4) MAC(0, 4) MAC(1, 3) MAC(2, 2) MAC(3, 1)
+          PAIR(5) MAC(0, 5) MAC(1, 4) MAC(2, 3) MAC(3, 2)
+          PAIR(6) MAC(0, 6) MAC(1, 5) MAC(2, 4) MAC(3, 3)
+          PAIR(7) MAC(1, 6) MAC(2, 5) MAC(3, 4)
+          PAIR(8) MAC(2, 6) MAC(3, 5)
+          PAIR(9) MAC(3, 6)
+          POOL_MAX_STORE
+          : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3), [w4] "=&r"(w4), [w5] "=&r"(w5), [w6] "=&r"(w6), POOL_OPERANDS);
+}
+
+#undef POOL_BEST_OFFSET
+#undef WLOAD
+#undef PAIR
+#undef FIRST
+#undef MAC
+#undef POOL_MAX_STORE
+#undef POOL_OPERANDS
+
+/* out[r·out_step] = max(sat8((best[4r] + addend) >> shift), floor) for r < rows; on its own so
+ * that its few values stay in registers. best + bias ≤ 2^30, + 2^(shift−1) < 2^31. */
+__attribute__((noinline)) static void requantize_rows(const uint32_t *best, int rows,
+                                                      int32_t addend, int shift, int32_t floor,
+                                                      int8_t *out, int out_step) {
+  for (const uint32_t *end = best + 4 * rows; best != end; best += 4, out += out_step) {
+    const int32_t v = __ssat(((int32_t)*best + addend) >> shift, 8);
+    *out = (int8_t)(v < floor ? floor : v);
+  }
+}
+
 static void conv_c1s2(const int8_t *x, int T_in, const int8_t *w, const int32_t *bias,
                       const uint8_t *shift, int C_out, int K, int pad_before, int T_out, int pool,
                       int relu, int8_t *y, int y_row_stride) {
   const int J = (K + 1) >> 1;
-  uint32_t pairs[PAIR_CHUNK];
+  uint32_t pairs[PAIR_CHUNK + 4 * PAIR_CHUNK / 4]; /* the pairs, then the pool-4 rows' maxima */
   uint32_t fp[PAIR_TAPS_MAX];
   /* Rows per chunk: their pool windows plus the J − 1 pairs the last position reads. */
   const int chunk_rows = (PAIR_CHUNK - (J - 1)) / pool;
@@ -321,13 +379,25 @@ static void conv_c1s2(const int8_t *x, int T_in, const int8_t *w, const int32_t 
     make_pairs(x, T_in, pad_before, to0 * pool, rows * pool + J - 1, pairs);
     for (int c = 0; c < C_out; c++) {
       const int8_t *f = w + c * K;
-      for (int i = 0; i < J; i++) {
-        const int32_t hi = 2 * i + 1 < K ? f[2 * i + 1] : 0;
-        fp[i] = (uint16_t)(int16_t)f[2 * i] | (uint32_t)hi << 16;
+      /* (w[2i], w[2i+1]): the two bytes also copied one byte up put w[2i+1] in byte 2, and
+       * SXTB16 takes bytes 0 and 2. An odd K's last pair is (w[K−1], 0). */
+      for (int i = 0; i < K >> 1; i++) {
+        uint16_t two;
+        __builtin_memcpy(&two, f + 2 * i, 2);
+        fp[i] = __sxtb16((uint32_t)two | (uint32_t)two << 8);
       }
+      if (K & 1) fp[J - 1] = (uint16_t)(int16_t)f[K - 1];
       const int s = shift[c];
-      pair_rows_any(pairs, fp, J, pool, rows, bias[c] + iegm_round_of(s), s, floor,
-                    y + to0 * y_row_stride + c, y_row_stride);
+      const int32_t addend = bias[c] + iegm_round_of(s);
+      int8_t *out = y + to0 * y_row_stride + c;
+      if (pool == 4 && (J == 3 || J == 5 || J == 7)) {
+        if (J == 3) pool4_rows_j3(pairs, fp, rows);
+        if (J == 5) pool4_rows_j5(pairs, fp, rows);
+        if (J == 7) pool4_rows_j7(pairs, fp, rows);
+        requantize_rows(pairs + PAIR_CHUNK, rows, addend, s, floor, out, y_row_stride);
+      } else {
+        pair_rows_any(pairs, fp, J, pool, rows, addend, s, floor, out, y_row_stride);
+      }
     }
   }
 }
