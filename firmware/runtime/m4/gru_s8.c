@@ -233,32 +233,35 @@ static void gru_steps_u12(const int8_t *x, int T, const int8_t *W, const int8_t 
     const uint32_t xv = iegm_load4(x_t);
     const uint32_t x02 = __sxtb16(xv), x13 = iegm_sxtb16_ror8(xv);
     rows_dot12(h, R, 2 * U, rec);
+    /* Pre-activations of the update and reset rows, over their recurrent products. Each part
+     * rounded on its own: ≤ 2^30 + 2^29 < 2^31. */
+    for (int row = 0; row < 2 * U; row++) {
+      rec[row] = (input_dot4(x02, x13, W + 4 * row, bias_r[row]) >> sx[row]) +
+                 ((rec[row] + round_r[row]) >> sr[row]);
+    }
     uint16_t *z_of = (uint16_t *)hn; /* z waits in hn's slot, ∈ [0, 32768] */
     for (int u = 0; u < U; u++) {
-      /* Each part rounded on its own: ≤ 2^30 + 2^29 < 2^31. */
-      const int32_t pre_z = (input_dot4(x02, x13, W + 4 * u, bias_r[u]) >> sx[u]) +
-                            ((rec[u] + round_r[u]) >> sr[u]);
-      const int32_t pre_r = (input_dot4(x02, x13, W + 4 * (U + u), bias_r[U + u]) >> sx[U + u]) +
-                            ((rec[U + u] + round_r[U + u]) >> sr[U + u]);
       int32_t z, r;
       if (hard_sigmoid) {
-        z = hard_gate(pre_z, edge, up);
-        r = hard_gate(pre_r, edge, up);
+        z = hard_gate(rec[u], edge, up);
+        r = hard_gate(rec[U + u], edge, up);
       } else {
-        z = iegm_lut(sigmoid_table, pre_z, pre_dec);
-        r = iegm_lut(sigmoid_table, pre_r, pre_dec);
+        z = iegm_lut(sigmoid_table, rec[u], pre_dec);
+        r = iegm_lut(sigmoid_table, rec[U + u], pre_dec);
       }
       z_of[u] = (uint16_t)z;
       rh[u] = (int16_t)((r * h[u] + (1 << 14)) >> 15); /* |r·h| ≤ 2^30 */
     }
     rows_dot12(rh, R + 2 * U * U, U, rec);
+    for (int u = 0; u < U; u++) {
+      const int row = 2 * U + u;
+      rec[u] = (input_dot4(x02, x13, W + 4 * row, bias_r[row]) >> sx[row]) +
+               ((rec[u] + round_r[row]) >> sr[row]);
+    }
     int8_t *y_t = return_sequences ? y + t * y_row_stride : y;
     const int write = return_sequences || t == T - 1;
     for (int u = 0; u < U; u++) {
-      const int32_t pre_h =
-          (input_dot4(x02, x13, W + 4 * (2 * U + u), bias_r[2 * U + u]) >> sx[2 * U + u]) +
-          ((rec[u] + round_r[2 * U + u]) >> sr[2 * U + u]);
-      const int32_t c = iegm_lut(tanh_table, pre_h, pre_dec);
+      const int32_t c = iegm_lut(tanh_table, rec[u], pre_dec);
       const int32_t z = z_of[u];
       /* z·h + (32768 − z)·c = z·(h − c) + 32768·c, as in gru_steps. */
       const int32_t v =
