@@ -13,6 +13,15 @@
  *   requantization per output replaces one per position; the bias is added after the max
  *   (max_j(b + d_j) = b + max_j d_j).
  * Output rows whose windows reach into the zero padding take the plain path.
+ *
+ * Three paths, chosen from the shape at run time:
+ * - C_in = 1, stride 2, pool ≤ 4 (nnom's branches on the raw segment): the input regrouped as
+ *   int16 sample pairs, so a position is J = ceil(K/2) pair products; pool 4 with K = 5, 9, 13
+ *   in assembly (conv_c1s2);
+ * - pool 2 with whole-word steps (nnom's mixing conv): two filters per pass, each input word
+ *   unpacked once for both positions of both filters (pool2_filter_pair);
+ * - everything else: one filter at a time over packed filter words (conv_column), or plain
+ *   pair dot products for filters longer than 64 taps.
  */
 #include <arm_acle.h>
 
@@ -226,14 +235,19 @@ static void pool2_filter_pair(const int8_t *window, int row_step, int s, const u
  */
 enum { PAIR_TAPS_MAX = 8, PAIR_CHUNK = 64 };
 
+/* (x[a], x[a + 1]) as int16 lanes, zero outside [0, T_in): a pair at the padding. */
+static uint32_t pair_at(const int8_t *x, int T_in, int a) {
+  const int32_t lo = a >= 0 && a < T_in ? x[a] : 0;
+  const int32_t hi = a + 1 >= 0 && a + 1 < T_in ? x[a + 1] : 0;
+  return (uint16_t)lo | (uint32_t)hi << 16;
+}
+
 /* Q[m0 .. m0 + n) of x (T_in samples, pad p before): four samples per word in the interior. */
 static void make_pairs(const int8_t *x, int T_in, int p, int m0, int n, uint32_t *q) {
   int m = m0;
   const int end = m0 + n;
   for (; m < end && 2 * m - p < 0; m++) { /* left padding */
-    const int a = 2 * m - p;
-    const int32_t lo = a >= 0 && a < T_in ? x[a] : 0, hi = a + 1 >= 0 && a + 1 < T_in ? x[a + 1] : 0;
-    q[m - m0] = (uint16_t)lo | (uint32_t)hi << 16;
+    q[m - m0] = pair_at(x, T_in, 2 * m - p);
   }
   for (; m + 2 <= end && 2 * m - p + 4 <= T_in; m += 2) {
     const uint32_t v = iegm_load4(x + 2 * m - p);
@@ -246,9 +260,7 @@ static void make_pairs(const int8_t *x, int T_in, int p, int m0, int n, uint32_t
     q[m - m0 + 1] = p23;
   }
   for (; m < end; m++) { /* right padding and the last pair */
-    const int a = 2 * m - p;
-    const int32_t lo = a >= 0 && a < T_in ? x[a] : 0, hi = a + 1 >= 0 && a + 1 < T_in ? x[a + 1] : 0;
-    q[m - m0] = (uint16_t)lo | (uint32_t)hi << 16;
+    q[m - m0] = pair_at(x, T_in, 2 * m - p);
   }
 }
 
@@ -325,7 +337,8 @@ static void pool4_rows_j5(uint32_t *q, const uint32_t *w, int rows) {
           PAIR(6) MAC(2, 4) MAC(3, 3)
           PAIR(7) MAC(3, 4)
           POOL_MAX_STORE
-          : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3), [w4] "=&r"(w4), POOL_OPERANDS);
+          : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3), [w4] "=&r"(w4),
+            POOL_OPERANDS);
 }
 
 static void pool4_rows_j7(uint32_t *q, const uint32_t *w, int rows) {
@@ -343,7 +356,8 @@ static void pool4_rows_j7(uint32_t *q, const uint32_t *w, int rows) {
           PAIR(8) MAC(2, 6) MAC(3, 5)
           PAIR(9) MAC(3, 6)
           POOL_MAX_STORE
-          : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3), [w4] "=&r"(w4), [w5] "=&r"(w5), [w6] "=&r"(w6), POOL_OPERANDS);
+          : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3), [w4] "=&r"(w4),
+            [w5] "=&r"(w5), [w6] "=&r"(w6), POOL_OPERANDS);
 }
 
 #undef POOL_BEST_OFFSET
@@ -365,9 +379,11 @@ __attribute__((noinline)) static void requantize_rows(const uint32_t *best, int 
   }
 }
 
-static void conv_c1s2(const int8_t *x, int T_in, const int8_t *w, const int32_t *bias,
-                      const uint8_t *shift, int C_out, int K, int pad_before, int T_out, int pool,
-                      int relu, int8_t *y, int y_row_stride) {
+/* Not inlined: its chunk buffers and the generic path's packed filters share no frame. */
+__attribute__((noinline)) static void conv_c1s2(const int8_t *x, int T_in, const int8_t *w,
+                                                const int32_t *bias, const uint8_t *shift,
+                                                int C_out, int K, int pad_before, int T_out,
+                                                int pool, int relu, int8_t *y, int y_row_stride) {
   const int J = (K + 1) >> 1;
   uint32_t pairs[PAIR_CHUNK + 4 * PAIR_CHUNK / 4]; /* the pairs, then the pool-4 rows' maxima */
   uint32_t fp[PAIR_TAPS_MAX];

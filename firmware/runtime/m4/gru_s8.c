@@ -121,7 +121,7 @@ __attribute__((always_inline)) static inline void recurrent_dot2(const int16_t *
 /* Inputs of up to 4·MAX_X_GROUPS values are unpacked once per step (64 bytes of stack). */
 enum { MAX_X_GROUPS = 8 };
 
-/* bias + W_row · x_t (|·| ≤ 2^29 + N_in·2^14 ≤ 2^30); lanes: x_t's groups unpacked by SXTB16. */
+/* bias + W_row · x_t (|·| ≤ 2^29 + N_in·2^14 ≤ 2^30); lanes: x_t split by SXTB16. */
 __attribute__((always_inline)) static inline int32_t input_dot(const uint32_t *lanes, int groups,
                                                                const int8_t *x_t, int N_in,
                                                                const int8_t *w, int32_t bias) {
@@ -335,8 +335,8 @@ __attribute__((always_inline)) static inline void gru_steps(
       const int32_t c = iegm_lut(tanh_table, pre_h, pre_dec);
       const int s = slot(u, full);
       const int32_t z = z_of[s];
-      /* z·h + (32768 − z)·c = z·(h − c) + 32768·c: a convex combination, |·| ≤ 2^30, so the
-       * sum is exact even though z·(h − c) alone may reach 2^31 − 2^15 (unsigned wrap). */
+      /* z·h + (32768 − z)·c = z·(h − c) + 32768·c: a convex combination, |·| ≤ 2^30, so
+       * the sum is exact even though z·(h − c) alone may reach 2^31 − 2^15 (unsigned wrap). */
       const int32_t v =
           (int32_t)((uint32_t)(z * (h[s] - c)) + ((uint32_t)c << 15) + (1u << 14)) >> 15;
       hn[s] = (int16_t)v;
