@@ -368,14 +368,23 @@ static void pool4_rows_j7(uint32_t *q, const uint32_t *w, int rows) {
 #undef POOL_MAX_STORE
 #undef POOL_OPERANDS
 
-/* out[r·out_step] = max(sat8((best[4r] + addend) >> shift), floor) for r < rows; on its own so
- * that its few values stay in registers. best + bias ≤ 2^30, + 2^(shift−1) < 2^31. */
+/*
+ * out[r·out_step] = sat8((best[4r] + addend) >> shift), then ReLU, for r < rows; on its own so
+ * that its few values stay in registers. With ReLU, max(sat8(v), 0) = USAT(v, 7): one
+ * instruction. best + bias ≤ 2^30, + 2^(shift−1) < 2^31.
+ */
 __attribute__((noinline)) static void requantize_rows(const uint32_t *best, int rows,
-                                                      int32_t addend, int shift, int32_t floor,
+                                                      int32_t addend, int shift, int relu,
                                                       int8_t *out, int out_step) {
-  for (const uint32_t *end = best + 4 * rows; best != end; best += 4, out += out_step) {
-    const int32_t v = __ssat(((int32_t)*best + addend) >> shift, 8);
-    *out = (int8_t)(v < floor ? floor : v);
+  const uint32_t *const end = best + 4 * rows;
+  if (relu) {
+    for (; best != end; best += 4, out += out_step) {
+      *out = (int8_t)__usat(((int32_t)*best + addend) >> shift, 7);
+    }
+  } else {
+    for (; best != end; best += 4, out += out_step) {
+      *out = (int8_t)__ssat(((int32_t)*best + addend) >> shift, 8);
+    }
   }
 }
 
@@ -410,7 +419,7 @@ __attribute__((noinline)) static void conv_c1s2(const int8_t *x, int T_in, const
         if (J == 3) pool4_rows_j3(pairs, fp, rows);
         if (J == 5) pool4_rows_j5(pairs, fp, rows);
         if (J == 7) pool4_rows_j7(pairs, fp, rows);
-        requantize_rows(pairs + PAIR_CHUNK, rows, addend, s, floor, out, y_row_stride);
+        requantize_rows(pairs + PAIR_CHUNK, rows, addend, s, relu, out, y_row_stride);
       } else {
         pair_rows_any(pairs, fp, J, pool, rows, addend, s, floor, out, y_row_stride);
       }

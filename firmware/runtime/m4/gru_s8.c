@@ -240,17 +240,19 @@ static void gru_steps_u12(const int8_t *x, int T, const int8_t *W, const int8_t 
                  ((rec[row] + round_r[row]) >> sr[row]);
     }
     uint16_t *z_of = (uint16_t *)hn; /* z waits in hn's slot, ∈ [0, 32768] */
-    for (int u = 0; u < U; u++) {
-      int32_t z, r;
-      if (hard_sigmoid) {
-        z = hard_gate(rec[u], edge, up);
-        r = hard_gate(rec[U + u], edge, up);
-      } else {
-        z = iegm_lut(sigmoid_table, rec[u], pre_dec);
-        r = iegm_lut(sigmoid_table, rec[U + u], pre_dec);
+    if (hard_sigmoid) { /* one loop per gate function: no test per unit */
+      for (int u = 0; u < U; u++) {
+        const int32_t z = hard_gate(rec[u], edge, up), r = hard_gate(rec[U + u], edge, up);
+        z_of[u] = (uint16_t)z;
+        rh[u] = (int16_t)((r * h[u] + (1 << 14)) >> 15); /* |r·h| ≤ 2^30 */
       }
-      z_of[u] = (uint16_t)z;
-      rh[u] = (int16_t)((r * h[u] + (1 << 14)) >> 15); /* |r·h| ≤ 2^30 */
+    } else {
+      for (int u = 0; u < U; u++) {
+        const int32_t z = iegm_lut(sigmoid_table, rec[u], pre_dec);
+        const int32_t r = iegm_lut(sigmoid_table, rec[U + u], pre_dec);
+        z_of[u] = (uint16_t)z;
+        rh[u] = (int16_t)((r * h[u] + (1 << 14)) >> 15);
+      }
     }
     rows_dot12(rh, R + 2 * U * U, U, rec);
     for (int u = 0; u < U; u++) {
