@@ -249,17 +249,35 @@ static void make_pairs(const int8_t *x, int T_in, int p, int m0, int n, uint32_t
   for (; m < end && 2 * m - p < 0; m++) { /* left padding */
     q[m - m0] = pair_at(x, T_in, 2 * m - p);
   }
-  for (; m + 2 <= end && 2 * m - p + 4 <= T_in; m += 2) {
-    const uint32_t v = iegm_load4(x + 2 * m - p);
-    const uint32_t even = __sxtb16(v), odd = iegm_sxtb16_ror8(v); /* (x0, x2), (x1, x3) */
-    uint32_t p01, p23;
-    /* (x0, x1) and (x2, x3); written out because GCC builds each from four instructions. */
-    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(p01) : "r"(even), "r"(odd));
-    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(p23) : "r"(odd), "r"(even));
-    q[m - m0] = p01;
-    q[m - m0 + 1] = p23;
+  /* Interior: groups of four pairs (eight samples) while they lie inside x. */
+  int groups = (end - m) >> 2;
+  const int inside = (T_in - (2 * m - p)) >> 3;
+  if (groups > inside) groups = inside;
+  if (groups > 0) {
+    const int8_t *px = x + 2 * m - p;
+    uint32_t *pq = q + (m - m0);
+    uint32_t v, e, o, t;
+    int count = groups;
+    /* Per word: SXTB16 gives (x0, x2) and (x1, x3); PKHBT and PKHTB make (x0, x1), (x2, x3). */
+#define WORD_TO_PAIRS(OFF)                        \
+  "ldr %[v], [%[px], #" #OFF "]\n\t"              \
+  "sxtb16 %[e], %[v]\n\t"                         \
+  "sxtb16 %[o], %[v], ror #8\n\t"                 \
+  "pkhbt %[t], %[e], %[o], lsl #16\n\t"           \
+  "pkhtb %[o], %[o], %[e], asr #16\n\t"           \
+  "strd %[t], %[o], [%[pq]], #8\n\t"
+    __asm__ volatile("1:\n\t" WORD_TO_PAIRS(0) WORD_TO_PAIRS(4)
+                     "adds %[px], %[px], #8\n\t"
+                     "subs %[count], %[count], #1\n\t"
+                     "bne 1b"
+                     : [px] "+r"(px), [pq] "+r"(pq), [count] "+r"(count), [v] "=&r"(v),
+                       [e] "=&r"(e), [o] "=&r"(o), [t] "=&r"(t)
+                     :
+                     : "cc", "memory");
+#undef WORD_TO_PAIRS
+    m += 4 * groups;
   }
-  for (; m < end; m++) { /* right padding and the last pair */
+  for (; m < end; m++) { /* the rest: right padding and the last pairs */
     q[m - m0] = pair_at(x, T_in, 2 * m - p);
   }
 }
