@@ -28,8 +28,8 @@
 /**
  * Where the next segment goes: [MODEL_INPUT_LENGTH] int8 (the quantized samples, §3)
  * inside the model's arena, 4-byte aligned. The caller fills it, then calls model_run().
- * The arena belongs to the model: model_run overwrites this slot with later layers'
- * tensors, so it must be refilled before every run.
+ * The arena belongs to the model: once no layer reads the input, the memory plan may give these
+ * bytes to later tensors, so the slot must be refilled before every run.
  */
 int8_t *model_input(void);
 
