@@ -187,6 +187,10 @@ static void rows_dot12(const int16_t *v, const int8_t *R, int n, int32_t *out) {
           ROW_GROUP("h2", "h3", NEXT_MUL("h2"))
           ROW_GROUP("h4", "h5", NEXT_MUL("h4"))
           "str %[a], [%[po]], #4\n\t"
+          ROW_GROUP("h0", "h1", FIRST_MUL("h0"))
+          ROW_GROUP("h2", "h3", NEXT_MUL("h2"))
+          ROW_GROUP("h4", "h5", NEXT_MUL("h4"))
+          "str %[a], [%[po]], #4\n\t"
           "cmp %[pr], %[end]\n\t"
           "bne 1b"
           : [h0] "=&r"(h0), [h1] "=&r"(h1), [h2] "=&r"(h2), [h3] "=&r"(h3), [h4] "=&r"(h4),
@@ -200,16 +204,44 @@ static void rows_dot12(const int16_t *v, const int8_t *R, int n, int32_t *out) {
 #undef FIRST_MUL
 #undef NEXT_MUL
 
-/* bias + W_row · x_t for N_in = 4, x_t's lanes in registers (|·| ≤ 2^29 + 4·2^14). */
-__attribute__((always_inline)) static inline int32_t input_dot4(uint32_t x02, uint32_t x13,
-                                                                const int8_t *w, int32_t bias) {
-  const uint32_t wv = iegm_load4(w);
-  return (int32_t)__smlad(iegm_sxtb16_ror8(wv), x13, __smlad(__sxtb16(wv), x02, (uint32_t)bias));
+/*
+ * pre[r] = ((W[r]·x_t + bias_r[r]) >> sx[r]) + ((pre[r] + round_r[r]) >> sr[r]) for n rows, in
+ * place over the recurrent products pre (N_in = 4: one weight word a row, x_t's lanes x02 and
+ * x13 in registers); br holds (bias_r, round_r) per row, bias_r = bias + 2^(sx−1) and round_r =
+ * 2^(sr−1) (0 for a zero shift). Each part rounded on its own: ≤ 2^30 + 2^29 < 2^31.
+ */
+static void pre_rows4(int32_t *pre, int n, uint32_t x02, uint32_t x13, const int8_t *W,
+                      const int32_t *br, const uint8_t *sx, const uint8_t *sr) {
+  int32_t *const end = pre + n;
+  uint32_t w, t, a, b, s;
+  __asm__ volatile(
+      "1:\n\t"
+      "ldr %[w], [%[W]], #4\n\t"
+      "ldrd %[a], %[b], [%[br]], #8\n\t" /* bias_r, round_r */
+      "sxtb16 %[t], %[w]\n\t"
+      "smlad %[a], %[t], %[x02], %[a]\n\t"
+      "sxtb16 %[t], %[w], ror #8\n\t"
+      "smlad %[a], %[t], %[x13], %[a]\n\t"
+      "ldrb %[s], [%[sx]], #1\n\t"
+      "asrs %[a], %[a], %[s]\n\t"
+      "ldr %[t], [%[pre]]\n\t"
+      "add %[t], %[t], %[b]\n\t"
+      "ldrb %[s], [%[sr]], #1\n\t"
+      "asrs %[t], %[t], %[s]\n\t"
+      "add %[a], %[a], %[t]\n\t"
+      "str %[a], [%[pre]], #4\n\t"
+      "cmp %[pre], %[end]\n\t"
+      "bne 1b"
+      : [pre] "+&r"(pre), [W] "+&r"(W), [br] "+&r"(br), [sx] "+&r"(sx), [sr] "+&r"(sr),
+        [w] "=&r"(w), [t] "=&r"(t), [a] "=&r"(a), [b] "=&r"(b), [s] "=&r"(s)
+      : [x02] "r"(x02), [x13] "r"(x13), [end] "r"(end)
+      : "cc", "memory");
 }
 
 /*
  * The steps for U = 12 and N_in = 4 (nnom): every row's recurrent product by rows_dot12 into
- * rec (z and r rows from h, then candidate rows from r ⊙ h), the rest per unit. The state
+ * rec (z and r rows from h, then candidate rows from r ⊙ h), turned into pre-activations by
+ * pre_rows4 (input part, both roundings and shifts), then gates and state unit by unit. The state
  * vectors are in natural order here (rows_dot12 repacks them), and each row's rounding
  * constants are made once: the input part's folded into its bias.
  */
@@ -222,10 +254,10 @@ static void gru_steps_u12(const int8_t *x, int T, const int8_t *W, const int8_t 
   const int32_t round_out = iegm_round_of(out_shift);
   const int32_t edge = 5 * ((int32_t)1 << (pre_dec - 1)), up = 15 - pre_dec;
   int16_t *h = state, *rh = scratch, *hn = scratch + U;
-  int32_t rec[2 * U], bias_r[3 * U], round_r[3 * U];
+  int32_t rec[2 * U], br[2 * 3 * U]; /* per row: bias + input rounding, recurrent rounding */
   for (int row = 0; row < 3 * U; row++) {
-    bias_r[row] = bias[row] + iegm_round_of(sx[row]); /* |bias| + 2^29 ≤ 2^30 */
-    round_r[row] = iegm_round_of(sr[row]);
+    br[2 * row] = bias[row] + iegm_round_of(sx[row]); /* |bias| + 2^29 ≤ 2^30 */
+    br[2 * row + 1] = iegm_round_of(sr[row]);
   }
   for (int u = 0; u < U; u++) h[u] = 0;
   for (int t = 0; t < T; t++) {
@@ -235,10 +267,7 @@ static void gru_steps_u12(const int8_t *x, int T, const int8_t *W, const int8_t 
     rows_dot12(h, R, 2 * U, rec);
     /* Pre-activations of the update and reset rows, over their recurrent products. Each part
      * rounded on its own: ≤ 2^30 + 2^29 < 2^31. */
-    for (int row = 0; row < 2 * U; row++) {
-      rec[row] = (input_dot4(x02, x13, W + 4 * row, bias_r[row]) >> sx[row]) +
-                 ((rec[row] + round_r[row]) >> sr[row]);
-    }
+    pre_rows4(rec, 2 * U, x02, x13, W, br, sx, sr);
     uint16_t *z_of = (uint16_t *)hn; /* z waits in hn's slot, ∈ [0, 32768] */
     if (hard_sigmoid) { /* one loop per gate function: no test per unit */
       for (int u = 0; u < U; u++) {
@@ -255,11 +284,7 @@ static void gru_steps_u12(const int8_t *x, int T, const int8_t *W, const int8_t 
       }
     }
     rows_dot12(rh, R + 2 * U * U, U, rec);
-    for (int u = 0; u < U; u++) {
-      const int row = 2 * U + u;
-      rec[u] = (input_dot4(x02, x13, W + 4 * row, bias_r[row]) >> sx[row]) +
-               ((rec[u] + round_r[row]) >> sr[row]);
-    }
+    pre_rows4(rec, U, x02, x13, W + 4 * 2 * U, br + 2 * 2 * U, sx + 2 * U, sr + 2 * U);
     int8_t *y_t = return_sequences ? y + t * y_row_stride : y;
     const int write = return_sequences || t == T - 1;
     for (int u = 0; u < U; u++) {
