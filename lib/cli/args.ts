@@ -89,13 +89,7 @@ export function intOption(
   min = -Infinity,
   max = Infinity,
 ): number | undefined {
-  const value = args[name];
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (typeof value !== "string" || !Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got "${value}"`);
-  }
-  return n;
+  return numeric(args, name, min, max, "an integer", Number.isInteger);
 }
 
 /** The number option `name` within [min, max], or a UsageError; undefined when absent. */
@@ -105,13 +99,22 @@ export function numberOption(
   min = -Infinity,
   max = Infinity,
 ): number | undefined {
+  return numeric(args, name, min, max, "a number", Number.isFinite);
+}
+
+function numeric(
+  args: ParsedArgs,
+  name: string,
+  min: number,
+  max: number,
+  kind: string,
+  valid: (n: number) => boolean,
+): number | undefined {
   const value = args[name];
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (
-    typeof value !== "string" || value.trim() === "" || !Number.isFinite(n) || n < min || n > max
-  ) {
-    throw new UsageError(`--${name} must be a number in [${min}, ${max}], got "${value}"`);
+  if (typeof value !== "string" || value.trim() === "" || !valid(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be ${kind} in [${min}, ${max}], got "${value}"`);
   }
   return n;
 }

@@ -6,7 +6,7 @@
  */
 import type { Dataset } from "../data/dataset.ts";
 import type { ModelIR } from "../ir/ir.ts";
-import { measureFirmware, quantizeDataset, requireToolsFor } from "../firmware/mod.ts";
+import { measureWhereAvailable, quantizeDataset } from "../firmware/mod.ts";
 import { planMemory } from "../plan/mod.ts";
 import { countMacs, countParams } from "../report/mod.ts";
 import { evaluateClasses } from "./clinical.ts";
@@ -40,9 +40,7 @@ export interface ModelEvaluation {
 export async function evaluateModel(ir: ModelIR, dataset: Dataset): Promise<ModelEvaluation> {
   const { classes } = predictInt8(ir, dataset);
   const clinical = evaluateClasses(dataset, classes);
-  const m4 = await requireToolsFor("m4").then(() => true, () => false);
-  const firmware = await measureFirmware(ir, {
-    target: m4 ? "m4" : "host",
+  const firmware = await measureWhereAvailable(ir, {
     segments: quantizeDataset(ir, dataset),
     m4Segments: M4_SEGMENTS,
     optimize: "-Os",

@@ -66,6 +66,21 @@ export interface FirmwareReport {
   };
 }
 
+/**
+ * Measures `ir` on the Cortex-M4 when the arm toolchain and QEMU are installed, else on the host
+ * only (saying so on stderr): what the pipeline and `deno task evaluate` do.
+ */
+export async function measureWhereAvailable(
+  ir: ModelIR,
+  options: Omit<MeasureOptions, "target">,
+): Promise<FirmwareReport> {
+  const m4 = await requireToolsFor("m4").then(() => true, (error) => {
+    console.error(`firmware: host only, no Cortex-M4 figures: ${(error as Error).message}`);
+    return false;
+  });
+  return measureFirmware(ir, { ...options, target: m4 ? "m4" : "host" });
+}
+
 /** Runs the firmware step for `ir` (see module doc). */
 export async function measureFirmware(
   ir: ModelIR,

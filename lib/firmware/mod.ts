@@ -20,6 +20,7 @@ export {
   type LayerInstructions,
   measureFirmware,
   type MeasureOptions,
+  measureWhereAvailable,
 } from "./measure.ts";
 export { firstSegments, quantizeDataset } from "./export.ts";
 export {

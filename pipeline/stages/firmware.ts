@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { subset } from "../../lib/data/mod.ts";
-import { measureFirmware, quantizeDataset, requireToolsFor } from "../../lib/firmware/mod.ts";
+import { measureWhereAvailable, quantizeDataset } from "../../lib/firmware/mod.ts";
 import { loadIR } from "../../lib/ir/mod.ts";
 import { writeJsonAtomic } from "../../lib/io/atomic.ts";
 import { segmentsOfSubjects } from "../../lib/quant/segments.ts";
@@ -20,12 +20,7 @@ export async function firmwareStage(context: StageContext, dir: string) {
   const config = await readStageJson<TrainConfig>(context, "train", "run/config.json");
   const dataset = await selectedDataset(context);
   const validation = subset(dataset, segmentsOfSubjects(dataset, config.validationSubjects));
-  const m4 = await requireToolsFor("m4").then(() => true, (error) => {
-    console.error(`firmware: skipping the Cortex-M4 build: ${(error as Error).message}`);
-    return false;
-  });
-  const report = await measureFirmware(ir, {
-    target: m4 ? "m4" : "host",
+  const report = await measureWhereAvailable(ir, {
     segments: quantizeDataset(ir, validation),
     m4Segments: M4_SEGMENTS,
     optimize: "-Os",
