@@ -5,17 +5,8 @@
  * counted instruction at 80 MHz) and the estimated contest score. Parses options and calls
  * lib/firmware; no logic here.
  */
-import { join } from "node:path";
-import {
-  type CommandSpec,
-  intOption,
-  parseCommand,
-  requireString,
-  runMain,
-  UsageError,
-} from "../lib/cli/args.ts";
-import { loadIR } from "../lib/ir/mod.ts";
-import type { ModelIR } from "../lib/ir/ir.ts";
+import { type CommandSpec, intOption, parseCommand, runMain, UsageError } from "../lib/cli/args.ts";
+import { DEFAULT_MODEL, resolveModel, validationSubjectsOf } from "../lib/models/mod.ts";
 import { type Dataset, loadDataset, subset } from "../lib/data/mod.ts";
 import { evenlySpaced, segmentsOfSubjects } from "../lib/quant/segments.ts";
 import { type FirmwareReport, measureFirmware, quantizeDataset } from "../lib/firmware/mod.ts";
@@ -24,7 +15,6 @@ import { CYCLES_PER_INSTRUCTION } from "../lib/metrics/mod.ts";
 const DEFAULT_DATA =
   new URL("../../shared/iegm/tinyml_contest_data_training.tar.gz", import.meta.url)
     .pathname;
-const MODELS_DIR = new URL("../models/", import.meta.url).pathname;
 
 const command: CommandSpec = {
   usage: "deno task firmware --model DIR|NAME [--target host|m4] [options]",
@@ -36,8 +26,8 @@ const command: CommandSpec = {
     model: {
       type: "string",
       value: "DIR|NAME",
-      description:
-        "Folder holding int8.ir.json (as the quantize task writes it), or a name under models/.",
+      description: "A quantize or pipeline output directory, or a committed model's name.",
+      default: DEFAULT_MODEL,
     },
     target: { type: "string", value: "host|m4", description: "Where to run.", default: "m4" },
     opt: {
@@ -56,7 +46,8 @@ const command: CommandSpec = {
     subjects: {
       type: "string",
       value: "S01,S02,…",
-      description: "Validation subjects (default: all subjects, evenly spaced segments).",
+      description: "Subjects to run (default: the subjects the model's training run held out, " +
+        "when its run is beside the IR; else every subject).",
     },
     segments: {
       type: "string",
@@ -78,24 +69,9 @@ const command: CommandSpec = {
   },
 };
 
-async function resolveModel(model: string): Promise<{ path: string; ir: ModelIR }> {
-  for (const dir of [model, join(MODELS_DIR, model)]) {
-    const path = join(dir, "int8.ir.json");
-    try {
-      await Deno.stat(path);
-    } catch {
-      continue;
-    }
-    return { path, ir: await loadIR(path) };
-  }
-  throw new UsageError(
-    `--model ${model}: no int8.ir.json in ${model} or ${join(MODELS_DIR, model)}`,
-  );
-}
-
-function chooseSegments(dataset: Dataset, subjectList: string | undefined, count: number): Dataset {
-  const all = subjectList
-    ? segmentsOfSubjects(dataset, subjectList.split(",").map((s) => s.trim()).filter(Boolean))
+function chooseSegments(dataset: Dataset, subjects: string[] | null, count: number): Dataset {
+  const all = subjects
+    ? segmentsOfSubjects(dataset, subjects)
     : Array.from({ length: dataset.size }, (_, i) => i);
   return subset(dataset, count > 0 ? evenlySpaced(all, count) : all);
 }
@@ -163,7 +139,9 @@ function textReport(r: FirmwareReport, modelPath: string): string {
 
 await runMain(async () => {
   const args = parseCommand(command, Deno.args);
-  const { path, ir } = await resolveModel(requireString(args, "model"));
+  const { path, ir } = await resolveModel(args.model as string).catch((error) => {
+    throw new UsageError((error as Error).message);
+  });
   const target = args.target;
   if (target !== "host" && target !== "m4") {
     throw new UsageError(`--target must be "host" or "m4", got "${target}"`);
@@ -179,11 +157,10 @@ await runMain(async () => {
   const dataset = await loadDataset({
     data: typeof args.data === "string" ? args.data : DEFAULT_DATA,
   });
-  const chosen = chooseSegments(
-    dataset,
-    args.subjects as string | undefined,
-    intOption(args, "segments", 0)!,
-  );
+  const subjects = typeof args.subjects === "string"
+    ? args.subjects.split(",").map((s) => s.trim()).filter(Boolean)
+    : await validationSubjectsOf(path);
+  const chosen = chooseSegments(dataset, subjects, intOption(args, "segments", 0)!);
   const report = await measureFirmware(ir, {
     target,
     segments: quantizeDataset(ir, chosen),

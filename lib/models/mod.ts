@@ -9,4 +9,10 @@
  *
  * @module
  */
-export { candidatePaths, DEFAULT_MODEL, MODELS_DIR, resolveModel } from "./resolve.ts";
+export {
+  candidatePaths,
+  DEFAULT_MODEL,
+  MODELS_DIR,
+  resolveModel,
+  validationSubjectsOf,
+} from "./resolve.ts";

@@ -3,7 +3,7 @@
  * output holding int8.ir.json, or a pipeline output holding quantize/int8.ir.json) or the name
  * of a model committed under models/.
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { loadIR } from "../ir/mod.ts";
 import type { ModelIR } from "../ir/ir.ts";
 
@@ -36,4 +36,31 @@ export async function resolveModel(model: string): Promise<{ path: string; ir: M
   throw new Deno.errors.NotFound(
     `Model "${model}" not found: no ${candidates.join(", ")}`,
   );
+}
+
+/**
+ * The subjects held out from the training of the model whose int8 IR is at `irPath`, read from
+ * its training run's config (beside a committed model, or in a pipeline output), or null when
+ * the run is not there. Figures on other subjects would include the model's training data.
+ */
+export async function validationSubjectsOf(irPath: string): Promise<string[] | null> {
+  const dir = dirname(irPath);
+  for (
+    const config of [
+      join(dir, "run", "config.json"),
+      join(dir, "..", "train", "run", "config.json"),
+    ]
+  ) {
+    try {
+      const parsed = JSON.parse(await Deno.readTextFile(config)) as {
+        validationSubjects?: string[];
+      };
+      if (Array.isArray(parsed.validationSubjects)) return parsed.validationSubjects;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) {
+        throw new Error(`${config}: ${(error as Error).message}`);
+      }
+    }
+  }
+  return null;
 }

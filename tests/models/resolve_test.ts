@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { resolveModel } from "../../lib/models/mod.ts";
+import { resolveModel, validationSubjectsOf } from "../../lib/models/mod.ts";
 
 Deno.test("resolveModel() names every place it looked when a model is missing", async () => {
   const dir = await Deno.makeTempDir();
@@ -18,4 +18,30 @@ Deno.test("resolveModel() refuses a corrupt IR naming the file", async () => {
   await Deno.writeTextFile(join(dir, "int8.ir.json"), '{"magic": "NOPE"}');
   await assert.rejects(() => resolveModel(dir), /int8\.ir\.json|magic/);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("validationSubjectsOf() reads the held-out subjects beside a committed or pipeline model", async () => {
+  const root = await Deno.makeTempDir();
+  const config = JSON.stringify({ validationSubjects: ["S06", "S13"] });
+  // Committed layout: <model>/int8.ir.json beside <model>/run/config.json.
+  await Deno.mkdir(join(root, "shipped", "run"), { recursive: true });
+  await Deno.writeTextFile(join(root, "shipped", "run", "config.json"), config);
+  assert.deepEqual(await validationSubjectsOf(join(root, "shipped", "int8.ir.json")), [
+    "S06",
+    "S13",
+  ]);
+  // Pipeline layout: <out>/quantize/int8.ir.json and <out>/train/run/config.json.
+  await Deno.mkdir(join(root, "out", "train", "run"), { recursive: true });
+  await Deno.writeTextFile(join(root, "out", "train", "run", "config.json"), config);
+  assert.deepEqual(await validationSubjectsOf(join(root, "out", "quantize", "int8.ir.json")), [
+    "S06",
+    "S13",
+  ]);
+  assert.equal(await validationSubjectsOf(join(root, "elsewhere", "int8.ir.json")), null);
+  await Deno.writeTextFile(join(root, "shipped", "run", "config.json"), "{not json");
+  await assert.rejects(
+    () => validationSubjectsOf(join(root, "shipped", "int8.ir.json")),
+    /config\.json/,
+  );
+  await Deno.remove(root, { recursive: true });
 });
