@@ -15,6 +15,7 @@ import {
 } from "../lib/cli/args.ts";
 import { loadDataset } from "../lib/data/mod.ts";
 import { loadRun } from "../lib/train/mod.ts";
+import { resolveRunDir } from "../lib/models/mod.ts";
 import { saveIR } from "../lib/ir/mod.ts";
 import { writeDirAtomic } from "../lib/io/atomic.ts";
 import { quantizeRun, type QuantizeRunResult } from "../lib/quant/mod.ts";
@@ -28,7 +29,11 @@ const command: CommandSpec = {
     "int8 on the run's validation subjects at the run's threshold. Writes float.ir.json and " +
     "int8.ir.json to --out.",
   options: {
-    model: { type: "string", value: "RUN_DIR", description: "Training run directory." },
+    model: {
+      type: "string",
+      value: "RUN_DIR|NAME",
+      description: "Training run directory, pipeline output, or a committed model's name.",
+    },
     data: {
       type: "string",
       value: "PATH",
@@ -83,7 +88,11 @@ await runMain(async () => {
   }
   const validationSegments = intOption(args, "validation-segments", 0)!;
   await setupBackend("wasm");
-  const run = await loadRun(runDir);
+  const run = await loadRun(
+    await resolveRunDir(runDir).catch((error) => {
+      throw new UsageError((error as Error).message);
+    }),
+  );
   const dataset = await loadDataset({
     data: typeof args.data === "string" ? args.data : run.config.data,
     index: args.index as string | undefined,

@@ -14,5 +14,6 @@ export {
   DEFAULT_MODEL,
   MODELS_DIR,
   resolveModel,
+  resolveRunDir,
   validationSubjectsOf,
 } from "./resolve.ts";

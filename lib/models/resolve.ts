@@ -64,3 +64,22 @@ export async function validationSubjectsOf(irPath: string): Promise<string[] | n
   }
   return null;
 }
+
+/**
+ * The training run directory `model` names: a run directory itself, a pipeline output (its
+ * train/run), or a committed model's name (models/<name>/run).
+ */
+export async function resolveRunDir(model: string): Promise<string> {
+  const candidates = [model, join(model, "train", "run"), join(MODELS_DIR, model, "run")];
+  for (const dir of candidates) {
+    try {
+      await Deno.stat(join(dir, "model.json"));
+      return dir;
+    } catch {
+      continue;
+    }
+  }
+  throw new Deno.errors.NotFound(
+    `Run "${model}" not found: no model.json in ${candidates.join(", ")}`,
+  );
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { resolveModel, validationSubjectsOf } from "../../lib/models/mod.ts";
+import { resolveModel, resolveRunDir, validationSubjectsOf } from "../../lib/models/mod.ts";
 
 Deno.test("resolveModel() names every place it looked when a model is missing", async () => {
   const dir = await Deno.makeTempDir();
@@ -43,5 +43,19 @@ Deno.test("validationSubjectsOf() reads the held-out subjects beside a committed
     () => validationSubjectsOf(join(root, "shipped", "int8.ir.json")),
     /config\.json/,
   );
+  await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("resolveRunDir() finds a run directory, a pipeline's run and a committed model's run", async () => {
+  const root = await Deno.makeTempDir();
+  await Deno.mkdir(join(root, "out", "train", "run"), { recursive: true });
+  await Deno.writeTextFile(join(root, "out", "train", "run", "model.json"), "{}");
+  assert.equal(
+    await resolveRunDir(join(root, "out", "train", "run")),
+    join(root, "out", "train", "run"),
+  );
+  assert.equal(await resolveRunDir(join(root, "out")), join(root, "out", "train", "run"));
+  assert.match(await resolveRunDir("nnom"), /models\/nnom\/run$/);
+  await assert.rejects(() => resolveRunDir(join(root, "none")), /Run ".*none" not found/);
   await Deno.remove(root, { recursive: true });
 });
