@@ -14,40 +14,13 @@
  * (conv2d_backprop_filter_im2col.ts), which the tests hold equal to it.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { backpropFilterCall, type KernelArgs } from "./_backprop_filter_call.ts";
 
 type TensorInfo = tf.TensorInfo;
 
-interface BackpropFilterAttrs {
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
-  filterShape: [number, number, number, number];
-}
-
 /** Computes dW for one Conv2DBackpropFilter call on the wasm backend (NHWC only). */
-export function conv2dBackpropFilterWasm(
-  args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs?: tf.NamedAttrMap },
-): TensorInfo {
-  const backend = args.backend as unknown as BackendWasm;
-  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-  const attrs = args.attrs as unknown as BackpropFilterAttrs;
-  if (attrs.dataFormat !== "NHWC") {
-    throw new RangeError(
-      `Conv2DBackpropFilter on wasm supports NHWC only, got ${attrs.dataFormat}`,
-    );
-  }
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    "channelsLast",
-  );
+export function conv2dBackpropFilterWasm(args: KernelArgs): TensorInfo {
+  const { backend, x, dy, info, filterShape } = backpropFilterCall(args);
   const {
     batchSize,
     inHeight,
@@ -66,7 +39,7 @@ export function conv2dBackpropFilterWasm(
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
 
-  const out = backend.makeOutput(attrs.filterShape, "float32");
+  const out = backend.makeOutput(filterShape, "float32");
   // Heap views are taken after makeOutput: allocating may grow the wasm memory, which
   // detaches any view taken before.
   const xv = backend.typedArrayFromHeap(x) as Float32Array;

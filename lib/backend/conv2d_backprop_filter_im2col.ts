@@ -10,43 +10,13 @@
  * and dW's row-major [fH·fW·Cin, Cout] layout is exactly the filter's [fH, fW, Cin, Cout].
  */
 import { tf } from "./tf.ts";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { backpropFilterCall, type KernelArgs } from "./_backprop_filter_call.ts";
 
 type TensorInfo = tf.TensorInfo;
-type KernelArgs = {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs?: tf.NamedAttrMap;
-};
-
-interface BackpropFilterAttrs {
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
-  filterShape: [number, number, number, number];
-}
 
 /** Computes dW for one Conv2DBackpropFilter call on the wasm backend (NHWC only). */
 export function conv2dBackpropFilterIm2col(args: KernelArgs): TensorInfo {
-  const backend = args.backend as unknown as BackendWasm;
-  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-  const attrs = args.attrs as unknown as BackpropFilterAttrs;
-  if (attrs.dataFormat !== "NHWC") {
-    throw new RangeError(
-      `Conv2DBackpropFilter on wasm supports NHWC only, got ${attrs.dataFormat}`,
-    );
-  }
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    "channelsLast",
-  );
+  const { backend, x, dy, info, filterShape } = backpropFilterCall(args);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const { dilationHeight, dilationWidth } = info;
@@ -91,7 +61,7 @@ export function conv2dBackpropFilterIm2col(args: KernelArgs): TensorInfo {
     attrs: { transposeA: false, transposeB: false },
   }) as TensorInfo;
   backend.disposeData(cols.dataId);
-  return { dataId: product.dataId, shape: [...attrs.filterShape], dtype: "float32" };
+  return { dataId: product.dataId, shape: [...filterShape], dtype: "float32" };
 }
 
 /** The wasm backend's own BatchMatMul kernel (its SIMD matmul). */
