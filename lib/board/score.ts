@@ -102,7 +102,11 @@ export async function scoreOnBoard(
     }
   };
   const boards = Math.max(1, Math.min(options.boards ?? 1, dataset.size));
-  await Promise.all(Array.from({ length: boards }, worker));
+  // Every worker must finish (and close its QEMU) before a failure is reported: with
+  // Promise.all the command would exit on the first error and leave the other boards running.
+  const settled = await Promise.allSettled(Array.from({ length: boards }, worker));
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure) throw failure.reason;
   const wallSeconds = (performance.now() - started) / 1000;
   let tp = 0, fn = 0, fp = 0, tn = 0, answered = 0, total = 0;
   for (let i = 0; i < dataset.size; i++) {
