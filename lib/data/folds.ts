@@ -6,6 +6,7 @@
  * @module
  */
 import type { Dataset } from "./dataset.ts";
+import { mulberry32 } from "../random/mulberry32.ts";
 
 /**
  * Splits the subjects present in `dataset` into `k` folds, deterministic for a given `seed`
@@ -130,16 +131,4 @@ function shuffle<T>(items: readonly T[], random: () => number): T[] {
     [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
-}
-
-/** Mulberry32: a small 32-bit-state generator of uniform numbers in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -14,19 +14,14 @@
 import type { LayerIR, ModelIR, TensorIR, WeightIR } from "./ir.ts";
 import { IR_MAGIC, IR_VERSION } from "./ir.ts";
 import { convOutputLength, samePadBefore } from "./geometry.ts";
+import { mulberry32 } from "../random/mulberry32.ts";
 
 /** A seeded generator of 32-bit uniform numbers (mulberry32). */
 export class Random {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
   /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  readonly next: () => number;
+  constructor(seed: number) {
+    this.next = mulberry32(seed);
   }
   /** Integer uniform in [lo, hi]. */
   int(lo: number, hi: number): number {

@@ -15,17 +15,9 @@ export async function loadSegments(): Promise<{ files: string[]; samples: Float3
   return { files: json.files, samples: json.samples.map((s: number[]) => Float32Array.from(s)) };
 }
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform numbers in [0, 1). */
+import { mulberry32 } from "../../lib/random/mulberry32.ts";
+export const prng = mulberry32;
 
 /**
  * `buildModel(spec, seed)` with every BatchNorm given random γ ∈ [0.5, 1.5], β ∈ [−0.3, 0.3],

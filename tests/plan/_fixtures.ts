@@ -113,20 +113,8 @@ export function nnomIR(): ModelIR {
   };
 }
 
-/**
- * mulberry32: a small seeded generator of floats in [0, 1). (tests/ir/_fixtures.ts has one
- * too, but importing it starts tfjs, which these fast tests do not need.)
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform numbers in [0, 1) (lib/random, which does not start tfjs). */
+export { mulberry32 as seededRandom } from "../../lib/random/mulberry32.ts";
 
 /**
  * A random, well-formed graph of 3–14 layers drawn from `random`: convolutions (often several
