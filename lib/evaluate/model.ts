@@ -38,11 +38,12 @@ export interface ModelEvaluation {
 
 /** Evaluates `ir` on every segment of `dataset` (see the module doc). */
 export async function evaluateModel(ir: ModelIR, dataset: Dataset): Promise<ModelEvaluation> {
-  const { classes } = predictInt8(ir, dataset);
+  const { outputs, classes } = predictInt8(ir, dataset);
   const clinical = evaluateClasses(dataset, classes);
   const firmware = await measureWhereAvailable(ir, {
     segments: quantizeDataset(ir, dataset),
     m4Segments: M4_SEGMENTS,
+    expected: outputs,
     optimize: "-Os",
     kernels: "m4",
   });

@@ -30,6 +30,11 @@ export interface MeasureOptions {
   optimize: "-Os" | "-O2";
   kernels: KernelSet;
   buildDir?: string;
+  /**
+   * The TypeScript interpreter's output for each segment, when the caller has it already;
+   * otherwise runInt8 computes it here.
+   */
+  expected?: Int8Array;
 }
 
 /** Instructions of one layer of one inference. */
@@ -96,7 +101,7 @@ export async function measureFirmware(
   const scores = new Float64Array(segments.count);
   for (let i = 0; i < segments.count; i++) {
     const input = segments.inputs.subarray(i * segments.length, (i + 1) * segments.length);
-    const expected = runInt8(ir, input).output;
+    const expected = options.expected?.[i] ?? runInt8(ir, input).output;
     if (host.outputs[i] !== expected) disagreements++;
     scores[i] = predictClass(ir, host.outputs[i]);
   }
