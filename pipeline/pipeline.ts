@@ -4,6 +4,7 @@
  * skipped when unchanged. Parses options and calls the stages; no ML logic here.
  */
 import { join } from "node:path";
+import { sweepStaleTemporaries } from "../lib/io/atomic.ts";
 import { type CommandSpec, intOption, parseCommand, runMain, UsageError } from "../lib/cli/args.ts";
 import { archByName } from "../lib/model/mod.ts";
 import { REPO_ROOT, runStage, type StageResult } from "./stage_cache.ts";
@@ -193,6 +194,9 @@ await runMain(async () => {
     );
   }
   const started = performance.now();
+  for (const path of await sweepStaleTemporaries(options.out)) {
+    console.error(`[pipeline] removed ${path}, left by a pipeline that was killed mid-stage`);
+  }
   const dataset = await loadPipelineDataset(options);
   const context: StageContext = { options, dataset, results: new Map<string, StageResult>() };
   let upstream: string[] = [dataset.source?.key ?? options.data];

@@ -52,3 +52,40 @@ export async function writeDirAtomic(
     throw error;
   }
 }
+
+const TEMPORARY_NAME = /^.+\.(\d+)\.\d+\.tmp$/;
+
+/**
+ * Removes the temporary files and directories that a killed process left in `dir` (names made
+ * by temporaryPath() whose process no longer runs); returns the paths removed. A process that
+ * is killed cannot clean up after itself, so long-lived output folders sweep at start-up.
+ * Liveness is read from /proc; where there is no /proc nothing is removed.
+ */
+export async function sweepStaleTemporaries(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  if (!(await exists("/proc/self"))) return removed;
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return removed;
+    throw error;
+  }
+  for (const entry of entries) {
+    const pid = TEMPORARY_NAME.exec(entry.name)?.[1];
+    if (pid === undefined || Number(pid) === Deno.pid || await exists(`/proc/${pid}`)) continue;
+    const path = `${dir}/${entry.name}`;
+    await Deno.remove(path, { recursive: true });
+    removed.push(path);
+  }
+  return removed;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
