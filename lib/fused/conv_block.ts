@@ -1,0 +1,248 @@
+/**
+ * The fused Conv1D → BatchNorm → ReLU → MaxPool block as one tfjs kernel with its own gradient
+ * (kernel name {@linkcode FUSED_CONV_BLOCK}, registered for the wasm and cpu backends when this
+ * module is imported). The arithmetic is in conv_block_kernels.ts; this file moves tensors in
+ * and out.
+ *
+ * The kernel has one output, y. What the backward pass needs (the padded input, x̂, the pool
+ * winners, the statistics used) stays in JavaScript memory, in a holder object passed among the
+ * call's attributes: tfjs keeps the attributes with the tape node, so the state lives exactly as
+ * long as a gradient can still ask for it, and tfjs neither copies it (the wasm Identity that
+ * saving a tensor runs is a full copy) nor makes zero "gradients" for auxiliary outputs. The gradient returns one
+ * lazy function per input: tfjs calls only those of inputs that lead to a trained variable, in
+ * the order of the inputs map (x first). The first one called runs the single backward sweep,
+ * which also computes dx only when x's gradient is the one asked (so a block on the model input
+ * never computes dx); later ones read its results.
+ *
+ * @example The block on a tiny input, inference mode
+ * ```ts
+ * import { setupBackend, tf } from "../backend/mod.ts";
+ * import { fusedConvBlock } from "./conv_block.ts";
+ * await setupBackend("cpu");
+ * const x = tf.tensor3d([1, -2, 3, 4, -5, 6, 7, -8], [1, 8, 1]);
+ * const y = fusedConvBlock(x, {
+ *   kernel: tf.ones([3, 1, 2]), bias: tf.zeros([2]), gamma: tf.ones([2]), beta: tf.zeros([2]),
+ *   movingMean: tf.zeros([2]), movingVariance: tf.ones([2]),
+ * }, { stride: 1, padding: "same", pool: 2, epsilon: 0, training: false });
+ * if (JSON.stringify(y.shape) !== "[1,4,2]") throw new Error(String(y.shape));
+ * ```
+ *
+ * @module
+ */
+import { tf } from "../backend/tf.ts";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import {
+  convBlockBackward,
+  convBlockForward,
+  type ConvBlockGeometry,
+  convBlockGeometry,
+  type ConvBlockGradients,
+  type ConvBlockSaved,
+  type Padding,
+} from "./conv_block_kernels.ts";
+
+/** The kernel's name in tfjs' registry. */
+export const FUSED_CONV_BLOCK = "IegmFusedConvBlock1D";
+
+/** The block's hyper-parameters (the kernel size comes from the kernel tensor). */
+export interface ConvBlockOptions {
+  stride: number;
+  padding: Padding;
+  /** Max-pool window and stride ('valid' pooling). */
+  pool: number;
+  /** BatchNorm's ε, added to the variance. */
+  epsilon: number;
+  /** Batch statistics (true) or the moving ones (false). */
+  training: boolean;
+}
+
+/** The block's tensors in tfjs' layouts. */
+export interface ConvBlockWeights {
+  kernel: tf.Tensor; // [K, C, F]
+  bias: tf.Tensor; // [F]
+  gamma: tf.Tensor; // [F]
+  beta: tf.Tensor; // [F]
+  movingMean?: tf.Tensor; // [F], read in inference mode only
+  movingVariance?: tf.Tensor; // [F], read in inference mode only
+}
+
+/** Where the kernel leaves its state for the gradient (and the layer's moving averages). */
+interface StateHolder {
+  saved: ConvBlockSaved | null;
+}
+
+type Attrs = ConvBlockOptions & { kernelSize: number; filters: number; state: StateHolder };
+
+// Outputs of training-mode calls → their state, for convBlockBatchStatistics. Weak: an entry
+// goes with the output's data.
+const stateByDataId = new WeakMap<object, ConvBlockSaved>();
+
+/**
+ * The block on x [batch, length, inChannels] → [batch, pooledLength, filters]. Differentiable
+ * with respect to x and every weight. Shapes are checked here, once; the kernel trusts them.
+ */
+export function fusedConvBlock(
+  x: tf.Tensor,
+  weights: ConvBlockWeights,
+  options: ConvBlockOptions,
+): tf.Tensor3D {
+  const { kernel, bias, gamma, beta, movingMean, movingVariance } = weights;
+  if (x.rank !== 3) throw new RangeError(`Conv block input must be rank 3, got [${x.shape}]`);
+  if (kernel.rank !== 3 || kernel.shape[1] !== x.shape[2]) {
+    throw new RangeError(
+      `Conv block kernel must be [k, ${x.shape[2]}, filters], got [${kernel.shape}]`,
+    );
+  }
+  const [kernelSize, , filters] = kernel.shape;
+  const vectors: [string, tf.Tensor | undefined][] = [["bias", bias], ["gamma", gamma], [
+    "beta",
+    beta,
+  ]];
+  if (!options.training) {
+    vectors.push(["movingMean", movingMean], ["movingVariance", movingVariance]);
+  }
+  for (const [name, t] of vectors) {
+    if (!t || t.rank !== 1 || t.shape[0] !== filters) {
+      throw new RangeError(`Conv block ${name} must be [${filters}], got [${t?.shape}]`);
+    }
+  }
+  // Throws a RangeError for impossible geometry before the kernel runs.
+  const [batch, length, inChannels] = x.shape as [number, number, number];
+  convBlockGeometry(batch, length, inChannels, { kernelSize, filters, ...options });
+  const inputs: tf.NamedTensorMap = { x, kernel, bias, gamma, beta };
+  if (!options.training) Object.assign(inputs, { movingMean, movingVariance });
+  const state: StateHolder = { saved: null };
+  const attrs: Attrs = { ...options, kernelSize, filters, state };
+  const y = tf.engine().runKernel(
+    FUSED_CONV_BLOCK,
+    inputs,
+    attrs as unknown as tf.NamedAttrMap,
+  ) as tf.Tensor3D;
+  if (options.training) stateByDataId.set(y.dataId, state.saved!);
+  return y;
+}
+
+/**
+ * The batch mean and biased variance [filters] that the training-mode call which produced `y`
+ * normalized with (for the moving averages), or null if `y` is not such an output.
+ */
+export function convBlockBatchStatistics(
+  y: tf.Tensor,
+): { mean: Float32Array; variance: Float32Array } | null {
+  const saved = stateByDataId.get(y.dataId);
+  if (!saved || !saved.training) return null;
+  return { mean: saved.mean, variance: saved.variance };
+}
+
+// ---------------------------------------------------------------------------------------
+// Kernel
+
+type MakeTensorInfo = (shape: number[], dtype: "float32", values: Float32Array) => tf.TensorInfo;
+type KernelArgs = {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs?: tf.NamedAttrMap;
+};
+
+function isWasm(backend: tf.KernelBackend): backend is tf.KernelBackend & BackendWasm {
+  return "typedArrayFromHeap" in backend;
+}
+
+/** The float32 values of `info`: a view into the wasm heap (valid until the next allocation). */
+function values(backend: tf.KernelBackend, info: tf.TensorInfo): Float32Array {
+  if (isWasm(backend)) return backend.typedArrayFromHeap(info) as Float32Array;
+  const v = backend.readSync(info.dataId);
+  if (!(v instanceof Float32Array)) {
+    throw new TypeError(`Conv block tensors must be float32, got ${info.dtype}`);
+  }
+  return v;
+}
+
+function forwardKernel(args: KernelArgs): tf.TensorInfo {
+  const { backend } = args;
+  const inputs = args.inputs as Record<string, tf.TensorInfo>;
+  const attrs = args.attrs as unknown as Attrs;
+  const { x } = inputs;
+  const g = convBlockGeometry(x.shape[0], x.shape[1], x.shape[2], attrs);
+  const outShape = [g.batch, g.pooledLength, g.filters];
+  // Allocate first: allocating may grow the wasm heap and detach earlier views.
+  const out: tf.TensorInfo = isWasm(backend)
+    ? backend.makeOutput(outShape, "float32")
+    : { dataId: {}, shape: outShape, dtype: "float32" };
+  const y = isWasm(backend)
+    ? backend.typedArrayFromHeap(out) as Float32Array
+    : new Float32Array(g.batch * g.pooledLength * g.filters);
+  const read = (name: string) => values(backend, inputs[name]);
+  const saved = convBlockForward(g, read("x"), {
+    kernel: read("kernel"),
+    bias: read("bias"),
+    gamma: read("gamma"),
+    beta: read("beta"),
+    movingMean: attrs.training ? undefined : read("movingMean"),
+    movingVariance: attrs.training ? undefined : read("movingVariance"),
+    epsilon: attrs.epsilon,
+    training: attrs.training,
+    lastMaxWins: isWasm(backend),
+  }, y);
+  const result = isWasm(backend)
+    ? out
+    : (backend as unknown as { makeTensorInfo: MakeTensorInfo }).makeTensorInfo(
+      outShape,
+      "float32",
+      y,
+    );
+  attrs.state.saved = saved;
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// Gradient
+
+function gradient(
+  dy: tf.Tensor | tf.Tensor[],
+  _saved: tf.Tensor[],
+  attrs: Attrs,
+): Record<string, () => tf.Tensor> {
+  const s = attrs.state.saved;
+  if (!s) throw new Error("Conv block gradient: the forward pass left no state");
+  const dyValues = (Array.isArray(dy) ? dy[0] : dy).dataSync() as Float32Array;
+  const g: ConvBlockGeometry = s.geometry;
+  let params: ConvBlockGradients | null = null;
+  const param = (key: keyof ConvBlockGradients, shape: number[]) => () => {
+    params ??= convBlockBackward(s, dyValues, { params: true, input: false });
+    return tf.tensor(params[key]!, shape, "float32");
+  };
+  const f = [g.filters];
+  const grads: Record<string, () => tf.Tensor> = {
+    x: () => {
+      const r = convBlockBackward(s, dyValues, { params: params === null, input: true });
+      params ??= r;
+      return tf.tensor(r.dx!, [g.batch, g.length, g.inChannels], "float32");
+    },
+    kernel: param("dKernel", [g.kernelSize, g.inChannels, g.filters]),
+    bias: param("dBias", f),
+    gamma: param("dGamma", f),
+    beta: param("dBeta", f),
+  };
+  if (!s.training) {
+    grads.movingMean = param("dMovingMean", f);
+    grads.movingVariance = param("dMovingVariance", f);
+  }
+  return grads;
+}
+
+for (const backendName of ["wasm", "cpu"]) {
+  if (!tf.getKernel(FUSED_CONV_BLOCK, backendName)) {
+    tf.registerKernel({
+      kernelName: FUSED_CONV_BLOCK,
+      backendName,
+      kernelFunc: forwardKernel as unknown as tf.KernelFunc,
+    });
+  }
+}
+if (!tf.getGradient(FUSED_CONV_BLOCK)) {
+  tf.registerGradient({
+    kernelName: FUSED_CONV_BLOCK,
+    gradFunc: gradient as unknown as tf.GradFunc,
+  });
+}

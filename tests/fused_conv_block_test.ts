@@ -1,0 +1,487 @@
+/**
+ * The fused block against the stock tfjs chain conv1d → batchNormalization → reLU →
+ * maxPooling1d on the wasm backend: outputs, gradients with respect to the input and every
+ * weight, and the moving-statistics update.
+ *
+ * Relative error of a tensor a against the stock b: max|a − b| / max|b| (the largest deviation
+ * over the largest magnitude). The conv bias gradient is the exception: under training-mode
+ * BatchNorm it is exactly 0 in exact arithmetic, so both sides hold rounding noise; it is
+ * measured against the sum of the magnitudes of the terms it adds up, |γ|·r·Σ|dy| per filter.
+ */
+import assert from "node:assert/strict";
+import { setupBackend, tf } from "../lib/backend/mod.ts";
+import {
+  copyWeightsByStockName,
+  FusedConvBlock,
+  fusedConvBlock,
+  weightsByStockName,
+} from "../lib/fused/conv_block_layer.ts";
+import { convBlockGeometry, type Padding } from "../lib/fused/conv_block_kernels.ts";
+import { loadRun } from "../lib/train/run_dir.ts";
+import { Prng } from "../lib/train/prng.ts";
+
+const TOLERANCE = 1e-5;
+
+interface Shape {
+  name: string;
+  length: number;
+  inChannels: number;
+  filters: number;
+  kernel: number;
+  stride: number;
+  padding: Padding;
+  pool: number;
+}
+
+const SHAPES: Shape[] = [
+  {
+    name: "b5",
+    length: 1250,
+    inChannels: 1,
+    filters: 8,
+    kernel: 5,
+    stride: 2,
+    padding: "same",
+    pool: 4,
+  },
+  {
+    name: "b9",
+    length: 1250,
+    inChannels: 1,
+    filters: 4,
+    kernel: 9,
+    stride: 2,
+    padding: "same",
+    pool: 4,
+  },
+  {
+    name: "b13",
+    length: 1250,
+    inChannels: 1,
+    filters: 4,
+    kernel: 13,
+    stride: 2,
+    padding: "same",
+    pool: 4,
+  },
+  {
+    name: "mix",
+    length: 156,
+    inChannels: 16,
+    filters: 4,
+    kernel: 3,
+    stride: 1,
+    padding: "same",
+    pool: 2,
+  },
+  {
+    name: "v7",
+    length: 300,
+    inChannels: 3,
+    filters: 5,
+    kernel: 7,
+    stride: 3,
+    padding: "valid",
+    pool: 3,
+  },
+  {
+    name: "v4",
+    length: 101,
+    inChannels: 2,
+    filters: 3,
+    kernel: 4,
+    stride: 2,
+    padding: "same",
+    pool: 4,
+  },
+];
+
+/** The six weights in stock order: kernel, bias, gamma, beta, moving mean, moving variance. */
+function randomWeights(s: Shape, rng: Prng): tf.Tensor[] {
+  const normal = (n: number, scale: number, offset = 0) =>
+    Float32Array.from({ length: n }, () => offset + scale * rng.normal());
+  const f = s.filters;
+  return [
+    tf.tensor3d(normal(s.kernel * s.inChannels * f, 0.5), [s.kernel, s.inChannels, f]),
+    tf.tensor1d(normal(f, 0.2)),
+    tf.tensor1d(normal(f, 0.5, 1)),
+    tf.tensor1d(normal(f, 0.5)),
+    tf.tensor1d(normal(f, 0.2)),
+    tf.tensor1d(Float32Array.from({ length: f }, () => 0.5 + rng.next())),
+  ];
+}
+
+/** A one-block model: the fused layer or the stock four. */
+function blockModel(s: Shape, fused: boolean): tf.LayersModel {
+  const input = tf.input({ shape: [s.length, s.inChannels] });
+  let out: tf.SymbolicTensor;
+  if (fused) {
+    out = fusedConvBlock({ ...s, name: `${s.name}` }).apply(input) as tf.SymbolicTensor;
+  } else {
+    const conv = tf.layers.conv1d({
+      name: `${s.name}_conv`,
+      filters: s.filters,
+      kernelSize: s.kernel,
+      strides: s.stride,
+      padding: s.padding,
+    });
+    const bn = tf.layers.batchNormalization({ name: `${s.name}_bn`, axis: -1 });
+    const relu = tf.layers.reLU();
+    const pool = tf.layers.maxPooling1d({ poolSize: s.pool, strides: s.pool });
+    out = pool.apply(relu.apply(bn.apply(conv.apply(input)))) as tf.SymbolicTensor;
+  }
+  return tf.model({ inputs: input, outputs: out });
+}
+
+interface Result {
+  y: Float32Array;
+  grads: Float32Array[]; // x, kernel, bias, gamma, beta
+  moving: Float32Array[]; // mean, variance after the step
+}
+
+/** One step of `model` on x: output, gradients of Σ y·r, moving statistics after it. */
+function step(model: tf.LayersModel, x: tf.Tensor, r: tf.Tensor, training = true): Result {
+  return tf.tidy(() => {
+    const xv = tf.variable(x, true);
+    const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    let y: tf.Tensor | null = null;
+    const { grads } = tf.variableGrads(() => {
+      y = tf.keep(model.apply(xv, { training }) as tf.Tensor);
+      return tf.sum(tf.mul(y, r)) as tf.Scalar;
+    }, [xv, ...trainable]);
+    const result = {
+      y: y!.dataSync() as Float32Array,
+      grads: [xv, ...trainable].map((v) => grads[v.name].dataSync() as Float32Array),
+      moving: model.getWeights().slice(4).map((w) => w.dataSync() as Float32Array),
+    };
+    y!.dispose();
+    xv.dispose();
+    return result;
+  });
+}
+
+/** max|a − b| / max|b|. */
+function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let dev = 0, mag = 0;
+  for (let i = 0; i < a.length; i++) {
+    dev = Math.max(dev, Math.abs(a[i] - b[i]));
+    mag = Math.max(mag, Math.abs(b[i]));
+  }
+  return mag === 0 ? dev : dev / mag;
+}
+
+/** The conv bias gradient's deviation over |γ|·r·Σ|dy| (its terms' magnitudes), worst filter. */
+function biasGradientError(
+  fused: ArrayLike<number>,
+  stock: ArrayLike<number>,
+  gamma: ArrayLike<number>,
+  variance: ArrayLike<number>,
+  r: Float32Array,
+  filters: number,
+): number {
+  let worst = 0;
+  for (let f = 0; f < filters; f++) {
+    let sum = 0;
+    for (let i = f; i < r.length; i += filters) sum += Math.abs(r[i]);
+    const scale = Math.abs(gamma[f]) / Math.sqrt(variance[f] + 1e-3) * sum;
+    worst = Math.max(worst, Math.abs(fused[f] - stock[f]) / scale);
+  }
+  return worst;
+}
+
+/** Runs both models on the same weights and input and checks every figure. */
+function compare(
+  s: Shape,
+  weights: tf.Tensor[],
+  x: tf.Tensor,
+  rng: Prng,
+  label: string,
+): Record<string, number> {
+  const stock = blockModel(s, false);
+  const fused = blockModel(s, true);
+  stock.setWeights(weights);
+  fused.setWeights(weights);
+  const g = convBlockGeometry(x.shape[0], s.length, s.inChannels, { kernelSize: s.kernel, ...s });
+  const rv = Float32Array.from(
+    { length: x.shape[0] * g.pooledLength * s.filters },
+    () => rng.normal(),
+  );
+  const r = tf.tensor3d(rv, [x.shape[0], g.pooledLength, s.filters]);
+  const a = step(fused, x, r);
+  const b = step(stock, x, r);
+  const gamma = weights[2].dataSync();
+  // The batch variance is recoverable from the moving update: v' = v − (v − σ²)·(1 − m).
+  const oldVar = weights[5].dataSync();
+  const batchVar = Array.from(oldVar, (v, f) => v - (v - b.moving[1][f]) / (1 - 0.99));
+  const errors: Record<string, number> = {
+    output: relativeError(a.y, b.y),
+    dx: relativeError(a.grads[0], b.grads[0]),
+    dKernel: relativeError(a.grads[1], b.grads[1]),
+    dBias: biasGradientError(a.grads[2], b.grads[2], gamma, batchVar, rv, s.filters),
+    dGamma: relativeError(a.grads[3], b.grads[3]),
+    dBeta: relativeError(a.grads[4], b.grads[4]),
+    movingMean: relativeError(a.moving[0], b.moving[0]),
+    movingVariance: relativeError(a.moving[1], b.moving[1]),
+  };
+  // Inference mode with the updated moving statistics.
+  const ya = fused.predict(x) as tf.Tensor;
+  const yb = stock.predict(x) as tf.Tensor;
+  errors.inferenceOutput = relativeError(ya.dataSync(), yb.dataSync());
+  tf.dispose([ya, yb, r]);
+  stock.dispose();
+  fused.dispose();
+  for (const [name, e] of Object.entries(errors)) {
+    assert.ok(e <= TOLERANCE, `${label}: ${name} relative error ${e.toExponential(2)}`);
+  }
+  return errors;
+}
+
+function randomInput(batch: number, s: Shape, rng: Prng, scale: number): tf.Tensor3D {
+  return tf.tensor3d(
+    Float32Array.from({ length: batch * s.length * s.inChannels }, () => scale * rng.normal()),
+    [batch, s.length, s.inChannels],
+  );
+}
+
+await setupBackend("wasm");
+
+for (const s of SHAPES) {
+  Deno.test(
+    `fused block equals the stock chain on random weights (${s.name}: in ${s.inChannels}, ` +
+      `k ${s.kernel}, stride ${s.stride}, ${s.padding}, pool ${s.pool}, length ${s.length})`,
+    () => {
+      const rng = new Prng(s.kernel * 31 + s.inChannels);
+      const weights = randomWeights(s, rng);
+      const x = randomInput(16, s, rng, 0.5);
+      const errors = compare(s, weights, x, rng, s.name);
+      console.log(
+        s.name,
+        JSON.stringify(errors, (_, v) => typeof v === "number" ? +v.toExponential(2) : v),
+      );
+      tf.dispose([...weights, x]);
+    },
+  );
+}
+
+Deno.test("fused blocks equal the stock chain on the trained nnom weights (models/nnom/run)", async () => {
+  const run = await loadRun("models/nnom/run");
+  const trained = weightsByStockName(run.model);
+  const rng = new Prng(5);
+  for (const s of SHAPES.slice(0, 4)) {
+    const names = [
+      `${s.name}_conv/kernel`,
+      `${s.name}_conv/bias`,
+      `${s.name}_bn/gamma`,
+      `${s.name}_bn/beta`,
+      `${s.name}_bn/moving_mean`,
+      `${s.name}_bn/moving_variance`,
+    ];
+    const weights = names.map((n) => trained.get(n)!.clone());
+    // The mix block sees concatenated ReLU outputs: non-negative inputs.
+    const x = s.inChannels === 1
+      ? tf.tidy(() => randomInput(32, s, rng, 0.3).clipByValue(-1, 1))
+      : tf.tidy(() => randomInput(32, s, rng, 1).relu());
+    const errors = compare(s, weights, x, rng, `trained ${s.name}`);
+    console.log(
+      `trained ${s.name}`,
+      JSON.stringify(errors, (_, v) => typeof v === "number" ? +v.toExponential(2) : v),
+    );
+    tf.dispose([...weights, x]);
+  }
+  run.model.dispose();
+});
+
+Deno.test("inference-mode gradients equal the stock chain's (moving statistics as constants)", () => {
+  for (const s of [SHAPES[0], SHAPES[3], SHAPES[4]]) {
+    const rng = new Prng(11 + s.kernel);
+    const weights = randomWeights(s, rng);
+    const x = randomInput(8, s, rng, 0.5);
+    const stock = blockModel(s, false);
+    const fused = blockModel(s, true);
+    stock.setWeights(weights);
+    fused.setWeights(weights);
+    const g = convBlockGeometry(8, s.length, s.inChannels, { kernelSize: s.kernel, ...s });
+    const r = tf.randomNormal([8, g.pooledLength, s.filters], 0, 1, "float32", 3);
+    const a = step(fused, x, r, false);
+    const b = step(stock, x, r, false);
+    assert.ok(relativeError(a.y, b.y) <= TOLERANCE, `${s.name} output`);
+    a.grads.forEach((grad, i) => {
+      const e = relativeError(grad, b.grads[i]);
+      assert.ok(e <= TOLERANCE, `${s.name} gradient ${i}: ${e}`);
+    });
+    // Inference leaves the moving statistics alone.
+    assert.deepEqual(a.moving, weights.slice(4).map((w) => w.dataSync()));
+    tf.dispose([...weights, x, r]);
+    stock.dispose();
+    fused.dispose();
+  }
+});
+
+Deno.test("tied maxima: the gradient goes where tfjs's MaxPoolGrad sends it (wasm and cpu)", async () => {
+  // k = 1, one filter, kernel 1, bias 0: z = x, so equal inputs give equal (positive) values
+  // in both modes. Windows of 4 with ties in every position pattern; wasm sends the gradient
+  // to the last maximum, cpu to the first.
+  const s: Shape = {
+    name: "tie",
+    length: 24,
+    inChannels: 1,
+    filters: 1,
+    kernel: 1,
+    stride: 1,
+    padding: "valid",
+    pool: 4,
+  };
+  const samples = [3, 3, 1, 2, 1, 5, 5, 0, 2, 2, 2, 2, 0, 1, 4, 4, -1, -1, -1, -1, 0, 0, 0, 0];
+  for (const [backend, training] of [["wasm", true], ["wasm", false], ["cpu", true]] as const) {
+    await setupBackend(backend);
+    const x = tf.tensor3d(samples, [1, 24, 1]);
+    const weights = [1, 0, 1, 0.5, 0, 1].map((v, i) =>
+      i === 0 ? tf.fill([1, 1, 1], v) : tf.fill([1], v)
+    );
+    const r = tf.tensor3d([1, 2, 3, 4, 5, 6], [1, 6, 1]);
+    const stock = blockModel(s, false);
+    const fused = blockModel(s, true);
+    stock.setWeights(weights);
+    fused.setWeights(weights);
+    const a = step(fused, x, r, training);
+    const b = step(stock, x, r, training);
+    assert.ok(relativeError(a.y, b.y) <= TOLERANCE, `${backend}, training ${training}, y`);
+    // With k = 1 and one channel the kernel is a plain scale that training-mode BatchNorm
+    // undoes: its gradient and the bias's are exactly 0 there, rounding noise on both sides.
+    for (const i of training ? [0, 3, 4] : [0, 1, 2, 3, 4]) {
+      assert.ok(
+        relativeError(a.grads[i], b.grads[i]) <= TOLERANCE,
+        `${backend}, training ${training}, grad ${i}`,
+      );
+    }
+    tf.dispose([x, r, ...weights]);
+    stock.dispose();
+    fused.dispose();
+  }
+  await setupBackend("wasm");
+});
+
+Deno.test("the fused layer holds the stock layers' weights in their order, names and shapes", () => {
+  const s = SHAPES[0];
+  const fused = blockModel(s, true);
+  const stock = blockModel(s, false);
+  const layer = fused.layers[1] as FusedConvBlock;
+  assert.deepEqual(
+    layer.weights.map((w) => [w.originalName, w.shape, w.trainable]),
+    [
+      ["b5/kernel", [5, 1, 8], true],
+      ["b5/bias", [8], true],
+      ["b5/gamma", [8], true],
+      ["b5/beta", [8], true],
+      ["b5/moving_mean", [8], false],
+      ["b5/moving_variance", [8], false],
+    ],
+  );
+  assert.deepEqual(layer.stockWeightNames(), stock.weights.map((w) => w.originalName));
+  assert.deepEqual(fused.weights.map((w) => w.shape), stock.weights.map((w) => w.shape));
+  stock.setWeights(fused.getWeights());
+  const values = (m: tf.LayersModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
+  assert.deepEqual(values(stock), values(fused));
+  // Not the defaults of both: fused's kernel is random, its BN weights are tfjs's defaults.
+  assert.deepEqual(values(fused).slice(2), [
+    Array(8).fill(1),
+    Array(8).fill(0),
+    Array(8).fill(0),
+    Array(8).fill(1),
+  ]);
+  fused.dispose();
+  stock.dispose();
+});
+
+/** nnom's convolutional front end (three branches, concat, mix block), stock or fused. */
+function nnomFrontEnd(fused: boolean): tf.LayersModel {
+  const input = tf.input({ shape: [1250, 1] });
+  const block = (
+    name: string,
+    x: tf.SymbolicTensor,
+    filters: number,
+    kernel: number,
+    stride: number,
+    pool: number,
+  ) => {
+    if (fused) {
+      return fusedConvBlock({ name, filters, kernel, stride, pool }).apply(x) as tf.SymbolicTensor;
+    }
+    const conv = tf.layers.conv1d({
+      name: `${name}_conv`,
+      filters,
+      kernelSize: kernel,
+      strides: stride,
+      padding: "same",
+    });
+    const bn = tf.layers.batchNormalization({ name: `${name}_bn`, axis: -1 });
+    return tf.layers.maxPooling1d({ poolSize: pool, strides: pool }).apply(
+      tf.layers.reLU().apply(bn.apply(conv.apply(x))),
+    ) as tf.SymbolicTensor;
+  };
+  const concat = tf.layers.concatenate({ axis: -1 }).apply([
+    block("b5", input, 8, 5, 2, 4),
+    block("b9", input, 4, 9, 2, 4),
+    block("b13", input, 4, 13, 2, 4),
+  ]) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: block("mix", concat, 4, 3, 1, 2) });
+}
+
+Deno.test("copyWeightsByStockName moves nnom's trained conv blocks into fused blocks and back", async () => {
+  const run = await loadRun("models/nnom/run");
+  const fused = nnomFrontEnd(true);
+  const stock = nnomFrontEnd(false);
+  copyWeightsByStockName(run.model, fused);
+  copyWeightsByStockName(fused, stock);
+  const trained = weightsByStockName(run.model);
+  for (const [name, value] of weightsByStockName(stock)) {
+    assert.deepEqual(Array.from(value.dataSync()), Array.from(trained.get(name)!.dataSync()), name);
+  }
+  // Whole front end, training mode, on the trained weights: outputs and every gradient.
+  const rng = new Prng(9);
+  const x = tf.tidy(() => randomInput(16, { ...SHAPES[0] }, rng, 0.3).clipByValue(-1, 1));
+  const r = tf.randomNormal([16, 78, 4], 0, 1, "float32", 4);
+  const a = step(fused, x, r);
+  const b = step(stock, x, r);
+  assert.ok(relativeError(a.y, b.y) <= TOLERANCE, "output");
+  // Gradients are listed in each model's trainable order; compare by stock name.
+  const order = (m: tf.LayersModel) =>
+    [...weightsByStockName(m).keys()].filter((n) => !n.includes("moving"));
+  const fusedOrder = order(fused), stockOrder = order(stock);
+  for (const name of stockOrder) {
+    const ga = a.grads[1 + fusedOrder.indexOf(name)];
+    const gb = b.grads[1 + stockOrder.indexOf(name)];
+    if (name.endsWith("_conv/bias")) continue; // rounding noise on both sides (see the top)
+    const e = relativeError(ga, gb);
+    assert.ok(e <= TOLERANCE, `${name}: ${e}`);
+  }
+  assert.throws(() => copyWeightsByStockName(nnomFrontEnd(true), run.model), RangeError);
+  tf.dispose([x, r]);
+  fused.dispose();
+  stock.dispose();
+  run.model.dispose();
+});
+
+Deno.test("a model with fused blocks survives toJSON and modelFromJSON", async () => {
+  const model = nnomFrontEnd(true);
+  const json = model.toJSON(null, false) as tf.io.ModelJSON["modelTopology"];
+  const again = await tf.models.modelFromJSON({ modelTopology: json as never });
+  const layer = again.getLayer("b13") as FusedConvBlock;
+  assert.ok(layer instanceof FusedConvBlock);
+  assert.deepEqual(
+    [
+      layer.filters,
+      layer.kernelSize,
+      layer.stride,
+      layer.padding,
+      layer.pool,
+      layer.momentum,
+      layer.epsilon,
+    ],
+    [4, 13, 2, "same", 4, 0.99, 1e-3],
+  );
+  assert.deepEqual(again.outputs[0].shape, [null, 78, 4]);
+  model.dispose();
+  again.dispose();
+});
