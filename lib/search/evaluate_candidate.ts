@@ -1,0 +1,276 @@
+/**
+ * One candidate, measured as the contest would score it, on validation folds only:
+ *
+ * 1. For each fold asked for: train on the other folds' subjects (lib/train's train(), the
+ *    epoch kept by that fold's validation Fβ), convert to the float IR, quantize with
+ *    calibration on that fold's training subjects only, plan memory, and run the int8
+ *    interpreter on the held-out subjects. Each fold's int8 outputs are cached in
+ *    `<dir>/fold-<f>.json`, so a later stage with more folds (successive halving) trains only
+ *    the folds it lacks.
+ * 2. Pool the out-of-fold int8 outputs, choose one threshold on the pooled predictions (the
+ *    grid of lib/train), and compute int8 Fβ pooled and per fold (mean ± sd), the correct share
+ *    per rhythm and Fβ per subject (lib/evaluate).
+ * 3. Generate C for the IR of the first evaluated fold (threshold = the pooled one) and measure
+ *    it with lib/firmware: exact Cortex-M4 instructions of one inference and the image's flash
+ *    when the toolchain and QEMU are installed (host agreement only otherwise); latency
+ *    estimate and contest score.
+ */
+import { join } from "node:path";
+import { setupBackend } from "../backend/mod.ts";
+import { type Dataset, foldSplit, subset } from "../data/mod.ts";
+import { evaluateClasses, predictInt8 } from "../evaluate/mod.ts";
+import { firstSegments, measureWhereAvailable, quantizeDataset } from "../firmware/mod.ts";
+import { predictClass } from "../interp/mod.ts";
+import { convertModel, loadIR, type ModelIR, saveIR, validateIR } from "../ir/mod.ts";
+import { writeJsonAtomic } from "../io/atomic.ts";
+import { binaryMetrics, contestScore } from "../metrics/mod.ts";
+import { applyPlan, planMemory } from "../plan/mod.ts";
+import { evenlySpaced, gatherSamples, quantize, segmentsOfSubjects } from "../quant/mod.ts";
+import { countMacs, countParams } from "../report/mod.ts";
+import {
+  chooseThreshold,
+  foldConfig,
+  meanSd,
+  type ProgressReporter,
+  quietProgress,
+  train,
+} from "../train/mod.ts";
+import {
+  type Candidate,
+  candidateHyper,
+  candidateId,
+  candidateQuant,
+  candidateSpec,
+} from "./space.ts";
+
+/** Options of {@linkcode evaluateCandidate}. */
+export interface EvaluateCandidateOptions {
+  /** Subject indices per fold (subjectFolds over all of `dataset`'s subjects). */
+  folds: number[][];
+  /** The folds to hold out in turn (all of them for a full CV; fewer for screening). */
+  foldsToRun: number[];
+  /** Training seed. */
+  seed: number;
+  /** Overrides the candidate's epochs (quick mode); undefined = the candidate's. */
+  epochs?: number;
+  /**
+   * Train on every n-th segment of the training subjects (1 = all). Consecutive segments share
+   * 1,200 of their 1,250 samples, so a stride of a few keeps nearly all the signal at a
+   * fraction of the cost; validation always uses every held-out segment.
+   */
+  trainStride: number;
+  /** Calibration segments per fold, evenly spaced over its training subjects. */
+  calibrationSegments: number;
+  /** Where fold caches, IRs and the firmware build go. */
+  dir: string;
+  /** Measure the C firmware (false: accuracy only). */
+  firmware: boolean;
+  /** Segments checked C ≡ TypeScript on the host; the M4 runs the first 2 of them. */
+  firmwareSegments: number;
+  /** The data path recorded in the training configs. */
+  data: string;
+  progress?: (fold: number) => ProgressReporter;
+}
+
+/** What the search records about one candidate at one stage. */
+export interface CandidateResult {
+  id: string;
+  /** Folds held out in turn, and their count in the K-fold split. */
+  folds: number[];
+  k: number;
+  seed: number;
+  epochs: number;
+  /** Every n-th training segment was used (see EvaluateCandidateOptions.trainStride). */
+  train_stride: number;
+  /** One threshold for all folds, chosen on the pooled out-of-fold int8 outputs. */
+  threshold: number;
+  /** int8 metrics of the pooled out-of-fold predictions at that threshold. */
+  fbeta_int8: number;
+  precision_int8: number;
+  recall_int8: number;
+  accuracy_int8: number;
+  /** Per fold Fβ at the pooled threshold: values, mean and sample sd. */
+  fbeta_int8_folds: number[];
+  fbeta_int8_mean: number;
+  fbeta_int8_sd: number;
+  /** Float (tfjs) pooled Fβ at its own pooled threshold, for the quantization loss. */
+  fbeta_float: number;
+  /** Best epoch of each fold. */
+  best_epochs: number[];
+  /** Clinical view on the validation folds (pooled out-of-fold int8 decisions). */
+  recall_by_rhythm: Record<string, number>;
+  fbeta_by_subject: Record<string, number | null>;
+  macs: number;
+  params: number;
+  ram_bytes: number;
+  /** The fold whose IR was compiled and measured. */
+  firmware_fold: number | null;
+  target: "m4" | "host" | null;
+  agree_with_ts: boolean | null;
+  instructions: number | null;
+  flash_bytes: number | null;
+  latency_ms: number | null;
+  /** Contest score estimate: 100·Fβ(int8, pooled) + 20·Ln + 20·Mn; null without M4 figures. */
+  score: number | null;
+  seconds: number;
+}
+
+/** A fold's cached outcome (fold-<f>.json). */
+interface FoldOutcome {
+  fold: number;
+  indices: number[];
+  labels: number[];
+  /** Raw int8 outputs of the held-out segments (probability = output / 128). */
+  outputs: number[];
+  floatScores: number[];
+  bestEpoch: number;
+  trainStride: number;
+  config: unknown;
+}
+
+/** Trains, quantizes and measures `candidate` (see module doc). */
+export async function evaluateCandidate(
+  dataset: Dataset,
+  candidate: Candidate,
+  options: EvaluateCandidateOptions,
+): Promise<CandidateResult> {
+  const started = performance.now();
+  const id = candidateId(candidate);
+  const spec = candidateSpec(candidate);
+  const hyper = candidateHyper(candidate);
+  if (options.epochs !== undefined) hyper.epochs = options.epochs;
+  const backend = await setupBackend("wasm");
+  const job = {
+    spec,
+    hyper,
+    seed: options.seed,
+    folds: options.folds,
+    data: options.data,
+    backend,
+  };
+  await Deno.mkdir(options.dir, { recursive: true });
+  const outcomes: FoldOutcome[] = [];
+  for (const fold of options.foldsToRun) {
+    const config = foldConfig(dataset, job, fold);
+    const cachePath = join(options.dir, `fold-${fold}.json`);
+    const cached = await readJson<FoldOutcome>(cachePath);
+    const stride = options.trainStride;
+    if (
+      cached && cached.trainStride === stride &&
+      JSON.stringify(cached.config) === JSON.stringify(config)
+    ) {
+      outcomes.push(cached);
+      continue;
+    }
+    const whole = foldSplit(dataset, options.folds, fold);
+    const split = {
+      train: whole.train.filter((_, j) => j % stride === 0),
+      validation: whole.validation,
+    };
+    const progress = options.progress?.(fold) ?? quietProgress;
+    const result = train(dataset, split, spec, config, progress);
+    let int8IR: ModelIR;
+    try {
+      const floatIR = convertModel(result.model, spec, { threshold: result.metrics.threshold });
+      const calibration = gatherSamples(
+        dataset,
+        evenlySpaced(
+          segmentsOfSubjects(dataset, config.trainSubjects),
+          options.calibrationSegments,
+        ),
+      );
+      const q = quantize(floatIR, calibration, candidateQuant(candidate));
+      int8IR = validateIR(applyPlan(q, planMemory(q)));
+    } finally {
+      result.model.dispose();
+    }
+    const indices = Array.from(split.validation);
+    const { outputs } = predictInt8(int8IR, subset(dataset, indices));
+    const outcome: FoldOutcome = {
+      fold,
+      indices,
+      labels: indices.map((i) => dataset.labels[i]),
+      outputs: Array.from(outputs),
+      floatScores: Array.from(result.validation.scores),
+      bestEpoch: result.metrics.bestEpoch,
+      trainStride: stride,
+      config,
+    };
+    await saveIR(join(options.dir, `fold-${fold}.int8.ir.json`), int8IR);
+    await writeJsonAtomic(cachePath, outcome);
+    outcomes.push(outcome);
+  }
+
+  // Pooled out-of-fold decisions at one threshold.
+  const labels = outcomes.flatMap((o) => o.labels);
+  const scores = outcomes.flatMap((o) => o.outputs.map((v) => v / 128));
+  const { threshold } = chooseThreshold(labels, scores);
+  const rule = { threshold };
+  const classesOf = (o: FoldOutcome) => o.outputs.map((v) => predictClass(rule, v));
+  const classes = outcomes.flatMap(classesOf);
+  const pooled = binaryMetrics(labels, classes, 1);
+  const perFold = outcomes.map((o) => binaryMetrics(o.labels, classesOf(o), 1).fbeta);
+  const { mean, sd } = meanSd(perFold);
+  const floatPooled = chooseThreshold(labels, outcomes.flatMap((o) => o.floatScores)).metrics;
+  const clinical = evaluateClasses(subset(dataset, outcomes.flatMap((o) => o.indices)), classes);
+
+  // The firmware of the first evaluated fold's model, at the pooled threshold.
+  const firmwareFold = outcomes[0].fold;
+  const ir: ModelIR = {
+    ...(await loadIR(join(options.dir, `fold-${firmwareFold}.int8.ir.json`))),
+    threshold,
+  };
+  await saveIR(join(options.dir, "model.int8.ir.json"), ir);
+  const firmware = options.firmware
+    ? await measureWhereAvailable(ir, {
+      segments: firstSegments(
+        quantizeDataset(ir, subset(dataset, evenlySpaced(outcomes[0].indices, 64))),
+        options.firmwareSegments,
+      ),
+      m4Segments: 2,
+      optimize: "-Os",
+      kernels: "m4",
+      buildDir: join(options.dir, "build"),
+    })
+    : null;
+  const m4 = firmware?.m4;
+  return {
+    id,
+    folds: outcomes.map((o) => o.fold),
+    k: options.folds.length,
+    seed: options.seed,
+    epochs: hyper.epochs,
+    train_stride: options.trainStride,
+    threshold,
+    fbeta_int8: pooled.fbeta,
+    precision_int8: pooled.precision,
+    recall_int8: pooled.recall,
+    accuracy_int8: pooled.accuracy,
+    fbeta_int8_folds: perFold,
+    fbeta_int8_mean: mean,
+    fbeta_int8_sd: sd,
+    fbeta_float: floatPooled.fbeta,
+    best_epochs: outcomes.map((o) => o.bestEpoch),
+    recall_by_rhythm: clinical.recallByRhythm,
+    fbeta_by_subject: clinical.fbetaBySubject,
+    macs: countMacs(ir).total,
+    params: countParams(ir).total,
+    ram_bytes: planMemory(ir).totalBytes,
+    firmware_fold: firmware ? firmwareFold : null,
+    target: firmware ? (m4 ? "m4" : "host") : null,
+    agree_with_ts: firmware ? firmware.agreeWithTs : null,
+    instructions: m4?.instructions ?? null,
+    flash_bytes: m4?.size.flash ?? null,
+    latency_ms: m4?.latencyMs ?? null,
+    score: m4 ? contestScore(pooled.fbeta, m4.latencyMs, m4.size.flash) : null,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+async function readJson<T>(path: string): Promise<T | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path)) as T;
+  } catch {
+    return null;
+  }
+}

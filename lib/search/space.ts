@@ -1,0 +1,323 @@
+/**
+ * The search space as data. A {@linkcode Candidate} is a small JSON object of choices; from it
+ * {@linkcode candidateSpec} builds an ArchSpec (only layers the int8 path supports: conv1d →
+ * batchnorm → relu [→ maxpool1d], an optional second such block, an optional GRU, dense layers),
+ * {@linkcode candidateHyper} the training hyper-parameters and {@linkcode candidateQuant} the
+ * quantization options. {@linkcode candidateId} is a hash of the candidate's canonical JSON, so
+ * the same choices always get the same id (the results table is keyed by it).
+ */
+import { type ArchSpec, checkSpec, INPUT, type LayerSpec } from "../model/mod.ts";
+import { defaultsFor, type HyperParameters } from "../train/mod.ts";
+import type { QuantizeOptions } from "../quant/mod.ts";
+import { mulberry32 } from "../random/mulberry32.ts";
+
+/** One convolution: filters, kernel length and stride (valid padding). */
+export interface ConvChoice {
+  filters: number;
+  kernel: number;
+  stride: number;
+}
+
+/** Everything the search varies, as plain JSON. */
+export interface Candidate {
+  /** The first convolution (on the raw input); then BatchNorm and ReLU. */
+  conv: ConvChoice;
+  /** Max-pool window after the first block; 1 = none. */
+  pool: number;
+  /** An optional second conv block (conv → BN → ReLU). */
+  conv2: ConvChoice | null;
+  /** GRU units after the conv blocks (last state only), or 0 for none. */
+  gru: number;
+  /** Hidden dense widths (ReLU) before the sigmoid output; may be empty. */
+  dense: number[];
+  /** Clip inputs to [−clip, clip], or null. */
+  clip: number | null;
+  learningRate: number;
+  epochs: number;
+  batchSize: number;
+  /** Early-stopping patience in epochs. */
+  patience: number;
+  augmentation: { signFlip: boolean; noiseStd: number; amplitudeScale: number; timeShift: number };
+  calib: "max" | "kld";
+  perChannel: boolean;
+}
+
+/** Samples per segment. */
+const INPUT_LENGTH = 1250;
+
+/** Output length of a valid convolution or pool. */
+function outLength(length: number, kernel: number, stride: number): number {
+  return Math.floor((length - kernel) / stride) + 1;
+}
+
+/** The time steps and channels after the conv blocks, or null if a block has no output. */
+export function featureShape(c: Candidate): [number, number] | null {
+  let t = outLength(INPUT_LENGTH, c.conv.kernel, c.conv.stride);
+  if (c.pool > 1) t = outLength(t, c.pool, c.pool);
+  let ch = c.conv.filters;
+  if (c.conv2) {
+    t = outLength(t, c.conv2.kernel, c.conv2.stride);
+    ch = c.conv2.filters;
+  }
+  return t >= 1 ? [t, ch] : null;
+}
+
+/**
+ * Multiply-accumulates of one inference (convolutions, GRU gates, dense layers): the search's
+ * cheap proxy for Cortex-M4 instructions when sampling (compact: 11,865 MACs, 45,322
+ * instructions measured). Infinity for a candidate whose shapes collapse.
+ */
+export function estimateMacs(c: Candidate): number {
+  const shape = featureShape(c);
+  if (!shape) return Infinity;
+  let t = outLength(INPUT_LENGTH, c.conv.kernel, c.conv.stride);
+  let macs = t * c.conv.kernel * c.conv.filters;
+  if (c.pool > 1) t = outLength(t, c.pool, c.pool);
+  let ch = c.conv.filters;
+  if (c.conv2) {
+    t = outLength(t, c.conv2.kernel, c.conv2.stride);
+    macs += t * c.conv2.kernel * ch * c.conv2.filters;
+    ch = c.conv2.filters;
+  }
+  let width = t * ch;
+  if (c.gru > 0) {
+    macs += t * 3 * (ch + c.gru) * c.gru;
+    width = c.gru;
+  }
+  for (const units of [...c.dense, 1]) {
+    macs += width * units;
+    width = units;
+  }
+  return macs;
+}
+
+/** The ArchSpec of a candidate, named `search-<id>` (checked with lib/model's checkSpec). */
+export function candidateSpec(c: Candidate, name = `search-${candidateId(c)}`): ArchSpec {
+  if (!featureShape(c)) throw new RangeError(`Candidate ${name}: the conv blocks leave no output`);
+  const layers: LayerSpec[] = [];
+  const block = (prefix: string, input: string, conv: ConvChoice, pool: number) => {
+    layers.push(
+      { op: "conv1d", name: `${prefix}_conv`, inputs: [input], ...conv, padding: "valid" },
+      { op: "batchnorm", name: `${prefix}_bn`, inputs: [`${prefix}_conv`] },
+      { op: "relu", name: `${prefix}_relu`, inputs: [`${prefix}_bn`] },
+    );
+    if (pool > 1) {
+      layers.push({ op: "maxpool1d", name: `${prefix}_pool`, inputs: [`${prefix}_relu`], pool });
+      return `${prefix}_pool`;
+    }
+    return `${prefix}_relu`;
+  };
+  let last = block("b1", INPUT, c.conv, c.pool);
+  if (c.conv2) last = block("b2", last, c.conv2, 1);
+  if (c.gru > 0) {
+    layers.push({ op: "gru", name: "gru", inputs: [last], units: c.gru, returnSequences: false });
+    last = "gru";
+  } else {
+    layers.push({ op: "flatten", name: "flatten", inputs: [last] });
+    last = "flatten";
+  }
+  c.dense.forEach((units, i) => {
+    layers.push({ op: "dense", name: `fc${i + 1}`, inputs: [last], units, activation: "relu" });
+    last = `fc${i + 1}`;
+  });
+  layers.push({ op: "dense", name: "out", inputs: [last], units: 1, activation: "sigmoid" });
+  const spec: ArchSpec = {
+    name,
+    inputLength: INPUT_LENGTH,
+    inputClip: c.clip,
+    layers,
+    output: "out",
+  };
+  checkSpec(spec);
+  return spec;
+}
+
+/**
+ * The training hyper-parameters of a candidate: lib/train's compact defaults (so any field
+ * lib/train adds keeps its default) with the candidate's choices.
+ */
+export function candidateHyper(c: Candidate): HyperParameters {
+  return {
+    ...defaultsFor("compact"),
+    epochs: c.epochs,
+    batchSize: c.batchSize,
+    learningRate: c.learningRate,
+    patience: c.patience,
+    augmentation: { ...c.augmentation },
+    classWeights: null,
+  };
+}
+
+/** The quantization options of a candidate. */
+export function candidateQuant(c: Candidate): QuantizeOptions {
+  return { calib: c.calib, perChannel: c.perChannel };
+}
+
+/** JSON with object keys sorted at every level: the same candidate always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * A stable 10-hex-digit id: FNV-1a (64-bit) of the canonical JSON. Key order does not matter.
+ *
+ * @example
+ * ```ts
+ * import { candidateId, COMPACT } from "./space.ts";
+ * const reordered = Object.fromEntries(Object.entries(COMPACT).reverse()) as typeof COMPACT;
+ * if (candidateId(reordered) !== candidateId(COMPACT)) throw new Error("unstable id");
+ * ```
+ */
+export function candidateId(c: Candidate): string {
+  const text = canonicalJson(c);
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash.toString(16).padStart(16, "0").slice(0, 10);
+}
+
+/** lib/model's compact arch with its lib/train defaults, as a candidate (the baseline). */
+export const COMPACT: Candidate = Object.freeze({
+  conv: { filters: 3, kernel: 85, stride: 32 },
+  pool: 1,
+  conv2: null,
+  gru: 0,
+  dense: [20, 10],
+  clip: null,
+  learningRate: 3e-3,
+  epochs: 40,
+  batchSize: 64,
+  patience: 10,
+  augmentation: { signFlip: true, noiseStd: 0.02, amplitudeScale: 0, timeShift: 0 },
+  calib: "max",
+  perChannel: true,
+}) as Candidate;
+
+/** A copy of COMPACT with some choices changed. */
+function compactWith(change: Partial<Candidate>): Candidate {
+  return { ...structuredClone(COMPACT), ...change };
+}
+
+const RICH_AUG = { signFlip: true, noiseStd: 0.02, amplitudeScale: 0.2, timeShift: 64 };
+
+/**
+ * Hand-picked points near the winner's shape, cheapest first in spirit: the compact baseline,
+ * a longer schedule, richer augmentation, wider/narrower first convolutions and dense heads.
+ */
+export const SEEDS: readonly Candidate[] = [
+  COMPACT,
+  compactWith({ augmentation: RICH_AUG }),
+  compactWith({ conv: { filters: 4, kernel: 85, stride: 32 }, dense: [16], epochs: 60 }),
+  compactWith({ conv: { filters: 4, kernel: 65, stride: 24 }, pool: 2, dense: [20, 10] }),
+  compactWith({
+    conv: { filters: 5, kernel: 85, stride: 40 },
+    dense: [16, 8],
+    augmentation: RICH_AUG,
+  }),
+  compactWith({ epochs: 60, learningRate: 2e-3, augmentation: RICH_AUG }),
+  compactWith({ conv: { filters: 3, kernel: 101, stride: 32 }, dense: [24, 12] }),
+  compactWith({
+    conv: { filters: 6, kernel: 33, stride: 24 },
+    pool: 2,
+    conv2: { filters: 4, kernel: 3, stride: 1 },
+    dense: [16],
+  }),
+];
+
+/** The choices random sampling draws from, one list per field. */
+export const SPACE = {
+  filters: [2, 3, 4, 5, 6, 8],
+  kernel: [33, 49, 65, 85, 101, 129],
+  stride: [16, 24, 32, 40, 48],
+  pool: [1, 1, 2],
+  conv2: [null, null, null, { filters: 4, kernel: 3, stride: 1 }, {
+    filters: 6,
+    kernel: 3,
+    stride: 2,
+  }],
+  gru: [0, 0, 0, 0, 0, 4],
+  dense: [[20, 10], [16], [24], [32], [16, 8], [24, 12], [32, 16], [12]],
+  clip: [null, null, 1],
+  learningRate: [2e-3, 3e-3, 5e-3],
+  epochs: [40, 60],
+  batchSize: [32, 64, 128],
+  signFlip: [true, true, false],
+  noiseStd: [0, 0.02, 0.05],
+  amplitudeScale: [0, 0.2],
+  timeShift: [0, 64],
+  calib: ["max", "kld"] as const,
+  perChannel: [true, false],
+} as const;
+
+/** Default cap on estimated MACs: about 63k instructions at the ~3.8 per MAC measured for compact. */
+export const DEFAULT_MAX_MACS = 16_500;
+
+/**
+ * `count` candidates: the hand-picked SEEDS first, then seeded random draws from SPACE whose
+ * estimated MACs are ≤ `maxMacs`, without duplicates. Same seed → same list.
+ */
+export function sampleCandidates(
+  count: number,
+  seed: number,
+  maxMacs = DEFAULT_MAX_MACS,
+): Candidate[] {
+  const out: Candidate[] = [];
+  const seen = new Set<string>();
+  const push = (c: Candidate) => {
+    const id = candidateId(c);
+    if (seen.has(id) || out.length >= count) return;
+    seen.add(id);
+    out.push(c);
+  };
+  SEEDS.forEach((c) => push(structuredClone(c)));
+  const random = mulberry32(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+  for (let tries = 0; out.length < count && tries < 100_000; tries++) {
+    const c: Candidate = {
+      conv: {
+        filters: pick(SPACE.filters),
+        kernel: pick(SPACE.kernel),
+        stride: pick(SPACE.stride),
+      },
+      pool: pick(SPACE.pool),
+      conv2: structuredClone(pick(SPACE.conv2)),
+      gru: pick(SPACE.gru),
+      dense: [...pick(SPACE.dense)],
+      clip: pick(SPACE.clip),
+      learningRate: pick(SPACE.learningRate),
+      epochs: pick(SPACE.epochs),
+      batchSize: pick(SPACE.batchSize),
+      patience: 10,
+      augmentation: {
+        signFlip: pick(SPACE.signFlip),
+        noiseStd: pick(SPACE.noiseStd),
+        amplitudeScale: pick(SPACE.amplitudeScale),
+        timeShift: pick(SPACE.timeShift),
+      },
+      calib: pick(SPACE.calib),
+      perChannel: pick(SPACE.perChannel),
+    };
+    if (c.conv.stride > c.conv.kernel) continue;
+    if (estimateMacs(c) <= maxMacs) push(c);
+  }
+  return out;
+}
+
+/** A one-line description of a candidate's architecture, e.g. "c3k85s32 → d20,10". */
+export function describeArch(c: Candidate): string {
+  const parts = [`c${c.conv.filters}k${c.conv.kernel}s${c.conv.stride}`];
+  if (c.pool > 1) parts.push(`p${c.pool}`);
+  if (c.conv2) parts.push(`c${c.conv2.filters}k${c.conv2.kernel}s${c.conv2.stride}`);
+  if (c.gru > 0) parts.push(`gru${c.gru}`);
+  if (c.dense.length) parts.push(`d${c.dense.join(",")}`);
+  return parts.join(" → ");
+}

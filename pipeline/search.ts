@@ -1,0 +1,156 @@
+/**
+ * `deno task search`: architecture and training-setting search scored by the contest formula
+ * (lib/search). Parses options, runs or resumes the search, prints the best candidates and
+ * writes `<out>/report.html` with the Pareto plot and the clinical view.
+ */
+import { join } from "node:path";
+import {
+  type CommandSpec,
+  intOption,
+  numberOption,
+  parseCommand,
+  requireString,
+  runMain,
+} from "../lib/cli/args.ts";
+import {
+  DEFAULT_MAX_MACS,
+  formatTable,
+  paretoFront,
+  rankRows,
+  readTable,
+  runSearch,
+  writeReport,
+} from "../lib/search/mod.ts";
+import { REPO_ROOT } from "./stage_cache.ts";
+
+const DEFAULT_DATA = join(REPO_ROOT, "..", "shared", "iegm", "tinyml_contest_data_training.tar.gz");
+
+const command: CommandSpec = {
+  usage: "deno task search --out DIR [--budget N] [--folds K] [--seed S] [--workers W] [--quick]",
+  summary: "Search architectures and training settings for the best contest score. Each " +
+    "candidate: subject-wise K-fold CV in int8 (one threshold on the pooled out-of-fold " +
+    "outputs), exact Cortex-M4 instructions and flash of its C firmware, the contest score. " +
+    "Candidates are screened on the first folds and the promising ones get the full CV. " +
+    "Results are appended to <out>/results.jsonl; rerunning the command resumes the search.",
+  options: {
+    out: { type: "string", value: "DIR", description: "Output folder.", default: "runs/search" },
+    data: {
+      type: "string",
+      value: "PATH",
+      description: "Data directory or archive.",
+      default: DEFAULT_DATA,
+    },
+    index: { type: "string", value: "CSV", description: "Index CSV (default: the one in --data)." },
+    budget: {
+      type: "string",
+      value: "N",
+      description:
+        "Candidates to screen: the hand-picked winner-like points first, then random draws.",
+      default: "12",
+    },
+    folds: {
+      type: "string",
+      value: "K",
+      description: "Subject-wise folds of the CV.",
+      default: "5",
+    },
+    "screen-folds": {
+      type: "string",
+      value: "F",
+      description: "Folds of the screening stage (the first F); F ≥ K screens nothing.",
+      default: "2",
+    },
+    "promote-margin": {
+      type: "string",
+      value: "PTS",
+      description: "Promote a screened candidate to the full CV when its score is within PTS " +
+        "of the best screened score.",
+      default: "1.5",
+    },
+    seed: {
+      type: "string",
+      value: "S",
+      description: "Seed of folds, sampling and training.",
+      default: "1",
+    },
+    workers: {
+      type: "string",
+      value: "W",
+      description: "Candidates trained in parallel, one process each.",
+      default: String(navigator.hardwareConcurrency),
+    },
+    "max-macs": {
+      type: "string",
+      value: "N",
+      description: "Random draws above this many estimated MACs are skipped.",
+      default: String(DEFAULT_MAX_MACS),
+    },
+    "train-stride": {
+      type: "string",
+      value: "N",
+      description: "Train on every N-th segment of the training subjects (consecutive segments " +
+        "share 96 % of their samples); validation always uses every held-out segment.",
+      default: "1",
+    },
+    "max-epochs": {
+      type: "string",
+      value: "N",
+      description: "Cap every candidate's epochs at N (default: the candidate's own).",
+    },
+    quick: {
+      type: "boolean",
+      description: "Smoke run: 2 subjects per fold, 40 segments each, 1 epoch.",
+    },
+    "no-firmware": {
+      type: "boolean",
+      description: "Skip the C firmware (no latency, flash, score).",
+    },
+    report: {
+      type: "boolean",
+      description: "Only print the table and rewrite the report from results.jsonl.",
+    },
+    top: { type: "string", value: "N", description: "Rows in the printed table.", default: "10" },
+    json: { type: "boolean", description: "Print the ranked rows as JSON instead of a table." },
+  },
+};
+
+async function main(): Promise<void> {
+  const args = parseCommand(command, Deno.args);
+  const out = requireString(args, "out");
+  const folds = intOption(args, "folds", 2, 60)!;
+  const top = intOption(args, "top", 1)!;
+  if (!args.report) {
+    await runSearch({
+      out,
+      data: requireString(args, "data"),
+      index: typeof args.index === "string" ? args.index : undefined,
+      budget: intOption(args, "budget", 1)!,
+      folds,
+      screenFolds: intOption(args, "screen-folds", 1)!,
+      promoteMargin: numberOption(args, "promote-margin", 0)!,
+      seed: intOption(args, "seed")!,
+      workers: intOption(args, "workers", 1, 64)!,
+      maxMacs: numberOption(args, "max-macs", 1)!,
+      trainStride: intOption(args, "train-stride", 1, 1000)!,
+      maxEpochs: intOption(args, "max-epochs", 1),
+      quick: args.quick === true,
+      firmware: args["no-firmware"] !== true,
+    });
+  }
+  const { rows, skipped } = await readTable(join(out, "results.jsonl"));
+  for (const s of skipped) console.error(`results.jsonl line ${s.line} skipped: ${s.reason}`);
+  const page = await writeReport(out, rows);
+  if (args.json) {
+    const front = new Set(paretoFront(rows).map((r) => `${r.id}/${r.stage}`));
+    const ranked = rankRows(rows).slice(0, top).map((r) => ({
+      ...r,
+      pareto: front.has(`${r.id}/${r.stage}`),
+    }));
+    console.log(JSON.stringify({ report: page, rows: ranked }, null, 2));
+  } else {
+    console.log(formatTable(rows, top));
+    console.log(`\nreport: ${page}`);
+  }
+}
+
+if (import.meta.main) runMain(main);

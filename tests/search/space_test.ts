@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { setupBackend } from "../../lib/backend/mod.ts";
+import { generateModel } from "../../lib/codegen/mod.ts";
+import { convertModel, validateIR } from "../../lib/ir/mod.ts";
+import { buildModel, checkSpec } from "../../lib/model/mod.ts";
+import { applyPlan, planMemory } from "../../lib/plan/mod.ts";
+import { quantize } from "../../lib/quant/mod.ts";
+import { runInt8 } from "../../lib/interp/mod.ts";
+import {
+  type Candidate,
+  candidateHyper,
+  candidateId,
+  candidateSpec,
+  COMPACT,
+  estimateMacs,
+  sampleCandidates,
+  SEEDS,
+} from "../../lib/search/mod.ts";
+import { compact } from "../../lib/model/archs.ts";
+
+/** A candidate using every optional layer the space can emit. */
+const EVERYTHING: Candidate = {
+  ...structuredClone(COMPACT),
+  conv: { filters: 4, kernel: 33, stride: 16 },
+  pool: 2,
+  conv2: { filters: 3, kernel: 3, stride: 2 },
+  gru: 4,
+  dense: [8, 4],
+  clip: 1,
+  calib: "kld",
+  perChannel: false,
+};
+
+Deno.test("candidateSpec() of COMPACT has lib/model's compact layers", () => {
+  const spec = candidateSpec(COMPACT);
+  assert.deepEqual(
+    spec.layers.map((l) => l.op),
+    compact.layers.map((l) => l.op),
+  );
+  assert.equal(estimateMacs(COMPACT), 11_865);
+});
+
+Deno.test("every seed and sampled candidate gives a well-formed spec", () => {
+  const all = sampleCandidates(40, 3);
+  assert.equal(all.length, 40);
+  assert.deepEqual(all.slice(0, SEEDS.length).map(candidateId), SEEDS.map(candidateId));
+  for (const c of all) {
+    checkSpec(candidateSpec(c));
+    const hyper = candidateHyper(c);
+    assert.equal(hyper.epochs, c.epochs);
+    assert.equal(hyper.learningRate, c.learningRate);
+  }
+  for (const c of all.slice(SEEDS.length)) assert.ok(estimateMacs(c) <= 16_500);
+});
+
+Deno.test("sampleCandidates() is deterministic per seed and has no duplicates", () => {
+  const a = sampleCandidates(30, 5).map(candidateId);
+  assert.deepEqual(sampleCandidates(30, 5).map(candidateId), a);
+  assert.equal(new Set(a).size, a.length);
+  assert.notDeepEqual(sampleCandidates(30, 6).map(candidateId), a);
+});
+
+Deno.test("candidateId() ignores key order and changes with any choice", () => {
+  const reordered = Object.fromEntries(Object.entries(COMPACT).reverse()) as typeof COMPACT;
+  assert.equal(candidateId(reordered), candidateId(COMPACT));
+  assert.match(candidateId(COMPACT), /^[0-9a-f]{10}$/);
+  // A pinned value: ids key the results table, so they must not drift between versions.
+  assert.equal(candidateId(COMPACT), "fc8ab3421b");
+  const changed = { ...structuredClone(COMPACT), learningRate: 2e-3 };
+  assert.notEqual(candidateId(changed), candidateId(COMPACT));
+});
+
+Deno.test("candidateSpec() rejects conv blocks that leave no output", () => {
+  const bad = { ...structuredClone(COMPACT), conv: { filters: 2, kernel: 1300, stride: 16 } };
+  assert.throws(() => candidateSpec(bad), RangeError);
+});
+
+Deno.test("every op the space emits converts, quantizes and generates C", async () => {
+  await setupBackend("wasm");
+  const spec = candidateSpec(EVERYTHING);
+  const ops = new Set(spec.layers.map((l) => l.op));
+  for (const op of ["conv1d", "batchnorm", "relu", "maxpool1d", "gru", "dense"]) {
+    assert.ok(ops.has(op as never), op);
+  }
+  const model = buildModel(spec, 1);
+  const floatIR = convertModel(model, spec, { threshold: 0.5 });
+  model.dispose();
+  const calibration = new Float32Array(8 * 1250).map((_, i) => Math.sin(i / 7) * 0.8);
+  const q = quantize(floatIR, calibration, { calib: "kld", perChannel: true });
+  const ir = validateIR(applyPlan(q, planMemory(q)));
+  const generated = generateModel(ir, planMemory(ir));
+  assert.match(generated.files["model.c"], /model_run/);
+  const out = runInt8(ir, new Int8Array(1250).fill(3)).output;
+  assert.ok(out >= -128 && out <= 127);
+});
