@@ -9,7 +9,7 @@
  * its screening value (contest score, or 100·Fβ without M4 figures) is within `promoteMargin`
  * of the best screening value seen so far. Full jobs run before new screens.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { type Dataset, loadDataset, subjectFolds } from "../data/mod.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
 import { evenlySpaced } from "../quant/mod.ts";
@@ -56,7 +56,9 @@ export interface SearchOptions {
 const QUICK = { subjects: 2, segments: 40, epochs: 1 };
 
 /** Runs (or resumes) a search; returns every row of the table afterwards. */
-export async function runSearch(options: SearchOptions): Promise<TableRow[]> {
+export async function runSearch(given: SearchOptions): Promise<TableRow[]> {
+  // Absolute, because the firmware step runs its tools in other folders.
+  const options = { ...given, out: resolve(given.out) };
   const log = options.log ?? ((line: string) => console.error(line));
   await Deno.mkdir(join(options.out, "jobs"), { recursive: true });
   const tablePath = join(options.out, "results.jsonl");
