@@ -41,7 +41,14 @@ const STAGES: Stage[] = [
     name: "train",
     build: trainStage,
     options: (o) => ({ arch: o.arch, seed: o.seed, fold: o.fold, epochs: o.epochs ?? null }),
-    code: ["lib/train", "lib/model", "lib/backend", "lib/metrics", "pipeline/stages/train.ts"],
+    code: [
+      "lib/train",
+      "lib/fused",
+      "lib/model",
+      "lib/backend",
+      "lib/metrics",
+      "pipeline/stages/train.ts",
+    ],
   },
   {
     name: "quantize",

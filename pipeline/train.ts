@@ -98,6 +98,11 @@ const command: CommandSpec = {
       description: "tfjs backend: wasm | cpu.",
       default: "wasm",
     },
+    "no-fused": {
+      type: "boolean",
+      description: "Train on tfjs' stock layers instead of the fused kernels of lib/fused " +
+        "(the same model to float rounding; slower). Recorded as fused in config.json.",
+    },
     quiet: { type: "boolean", short: "q", description: "Print only the final result." },
   },
 };
@@ -146,10 +151,12 @@ async function main(): Promise<void> {
     folds: subjectFolds(dataset, k, seed),
     data,
     backend,
+    fused: args["no-fused"] !== true,
   };
   if (!quiet) {
     console.error(
-      `${dataset.size} segments, ${dataset.subjectNames.length} subjects, ${k} folds; backend ${backend}`,
+      `${dataset.size} segments, ${dataset.subjectNames.length} subjects, ${k} folds; backend ${backend}` +
+        (job.fused ? ", fused kernels" : ", stock layers"),
     );
   }
 

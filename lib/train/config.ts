@@ -45,6 +45,12 @@ export interface TrainConfig extends HyperParameters {
   inputClip: number | null;
   /** The tfjs backend the run was trained on. */
   backend: string;
+  /**
+   * Trained with fused kernels (lib/fused: the GRU over a whole sequence as one op) in place
+   * of tfjs' per-step graph; the same function to float rounding. The saved model is the stock
+   * tfjs model either way.
+   */
+  fused: boolean;
 }
 
 /** No augmentation at all. */

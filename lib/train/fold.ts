@@ -18,6 +18,8 @@ export interface FoldJob {
   data: string;
   /** The active tfjs backend, recorded in the config. */
   backend: string;
+  /** Train with the fused kernels (TrainConfig.fused); default true. */
+  fused?: boolean;
 }
 
 /** The TrainConfig of fold `fold` of `job` on `dataset`. */
@@ -41,6 +43,7 @@ export function foldConfig(dataset: Dataset, job: FoldJob, fold: number): TrainC
     validationSubjects: names((s) => held.has(s)),
     inputClip: job.spec.inputClip,
     backend: job.backend,
+    fused: job.fused ?? true,
     ...structuredClone(job.hyper),
   };
 }

@@ -10,7 +10,8 @@
 import { tf } from "../backend/mod.ts";
 import { type Dataset, RHYTHMS } from "../data/dataset.ts";
 import { binaryMetrics } from "../metrics/metrics.ts";
-import { buildModel, clipInput } from "../model/build.ts";
+import { buildTrainingModel, copyWeights } from "../fused/twin.ts";
+import { clipInput } from "../model/build.ts";
 import type { ArchSpec } from "../model/spec.ts";
 import { augmentBatch } from "./augment.ts";
 import { gatherLabels, gatherSamples } from "./batches.ts";
@@ -77,9 +78,14 @@ function trainSeeded(
 ): TrainResult {
   const shuffleRng = new Prng(config.seed * 3 + 2);
   const augmentRng = new Prng(config.seed * 3 + 3);
-  const model = buildModel(spec, config.seed);
+  // `training` (fused layers, unless config.fused is false) is what the optimizer updates;
+  // `model` (the stock tfjs graph) is validated, kept and returned, with the weights copied
+  // over before each use.
+  const { stock: model, training } = buildTrainingModel(spec, config.seed, {
+    fused: config.fused,
+  });
   const optimizer = tf.train.adam(config.learningRate);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const variables = training.trainableWeights.map((w) => w.read() as tf.Variable);
   const order = Int32Array.from(split.train);
   const steps = Math.ceil(order.length / config.batchSize);
   const validationLabels = gatherLabels(dataset, split.validation, 0, split.validation.length);
@@ -99,7 +105,7 @@ function trainSeeded(
         augmentBatch(samples, spec.inputLength, config.augmentation, augmentRng);
         clipInput(spec, samples);
         const loss = trainStep(
-          model,
+          training,
           optimizer,
           variables,
           samples,
@@ -118,6 +124,7 @@ function trainSeeded(
         progress.step(step + 1, to, loss);
       }
       const seconds = (performance.now() - started) / 1000;
+      copyWeights(training, model);
       const scores = predictScores(model, spec, dataset, split.validation);
       const atHalf = binaryMetrics(validationLabels, scores, 0.5);
       const tuned = chooseThreshold(validationLabels, scores);
@@ -160,6 +167,7 @@ function trainSeeded(
   } finally {
     best?.weights.forEach((w) => w.dispose());
     optimizer.dispose();
+    if (training !== model) training.dispose();
   }
 
   const scores = predictScores(model, spec, dataset, split.validation);

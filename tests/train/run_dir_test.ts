@@ -27,6 +27,7 @@ const config: TrainConfig = {
   validationSubjects: ["S03"],
   inputClip: null,
   backend: "wasm",
+  fused: true,
   epochs: 1,
   batchSize: 8,
 };
