@@ -9,6 +9,7 @@ import { writeFileAtomic } from "../io/atomic.ts";
 import { barChart, type VegaLiteSpec, vegaLiteToSvg } from "../plot/mod.ts";
 import { CYCLES_PER_INSTRUCTION } from "../metrics/mod.ts";
 import { rankRows, type TableRow } from "./table.ts";
+import { describeTraining } from "./space.ts";
 
 /** VA rhythms must be detected; the others must be left alone (issue #7's clinical targets). */
 export const CLINICAL_TARGETS = { va: 0.99, other: 0.90 } as const;
@@ -45,13 +46,25 @@ const fixed = (v: number | null | undefined, digits: number) =>
 export function tableCells(rows: readonly TableRow[], top: number): string[][] {
   return rankRows(rows).slice(0, top).map((row) => {
     const r = row.result;
-    if (!r) return [row.id, row.stage, row.arch, "failed", "", "", "", "", "", "", row.error ?? ""];
+    if (!r) {
+      const blank = ["", "", "", "", "", "", ""];
+      return [
+        row.id,
+        row.stage,
+        row.arch,
+        describeTraining(row.candidate),
+        "failed",
+        ...blank,
+        row.error ?? "",
+      ];
+    }
     const rhythms = Object.entries(r.recall_by_rhythm)
       .map(([k, v]) => `${k} ${v.toFixed(3)}`).join(" ");
     return [
       row.id,
       `${row.stage} ${r.folds.length}/${r.k}`,
       row.arch,
+      describeTraining(row.candidate),
       r.fbeta_int8.toFixed(4),
       `${r.fbeta_int8_mean.toFixed(3)} ± ${r.fbeta_int8_sd.toFixed(3)}`,
       r.fbeta_float.toFixed(4),
@@ -69,6 +82,7 @@ export const TABLE_HEAD = [
   "id",
   "stage",
   "arch",
+  "training",
   "Fβ int8",
   "folds mean ± sd",
   "Fβ float",

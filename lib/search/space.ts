@@ -40,6 +40,11 @@ export interface Candidate {
   augmentation: { signFlip: boolean; noiseStd: number; amplitudeScale: number; timeShift: number };
   calib: "max" | "kld";
   perChannel: boolean;
+  /**
+   * Loss weight of VA segments (non-VA weigh 1); absent = unweighted. Optional so that the ids
+   * of candidates without it stay what they were.
+   */
+  positiveWeight?: number;
 }
 
 /** Samples per segment. */
@@ -144,7 +149,9 @@ export function candidateHyper(c: Candidate): HyperParameters {
     learningRate: c.learningRate,
     patience: c.patience,
     augmentation: { ...c.augmentation },
-    classWeights: null,
+    classWeights: c.positiveWeight === undefined
+      ? null
+      : { negative: 1, positive: c.positiveWeight },
   };
 }
 
@@ -320,4 +327,24 @@ export function describeArch(c: Candidate): string {
   if (c.gru > 0) parts.push(`gru${c.gru}`);
   if (c.dense.length) parts.push(`d${c.dense.join(",")}`);
   return parts.join(" → ");
+}
+
+/** A one-line description of a candidate's training and quantization settings. */
+export function describeTraining(c: Candidate): string {
+  const a = c.augmentation;
+  const aug = [
+    a.signFlip ? "flip" : "",
+    a.noiseStd ? `noise${a.noiseStd}` : "",
+    a.amplitudeScale ? `scale${a.amplitudeScale}` : "",
+    a.timeShift ? `shift${a.timeShift}` : "",
+  ].filter(Boolean).join("+") || "no-aug";
+  return [
+    `lr${c.learningRate}`,
+    `e${c.epochs}`,
+    `b${c.batchSize}`,
+    aug,
+    c.clip === null ? "" : `clip${c.clip}`,
+    c.positiveWeight === undefined ? "" : `w${c.positiveWeight}`,
+    `${c.calib}/${c.perChannel ? "per-channel" : "per-tensor"}`,
+  ].filter(Boolean).join(" ");
 }
