@@ -6,6 +6,17 @@ import { INPUT } from "./spec.ts";
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
 
 /**
+ * Momentum of the BatchNorm moving statistics (tfjs and Keras default to 0.99). The signal is
+ * tiny (first-layer batch variances ≈ 5e-4) while the moving variance starts at 1, and at 0.99
+ * that start still weighs 0.99^225 ≈ 0.1 after three epochs of batch-256 steps: inference-mode
+ * outputs (validation, the saved model) were wrong for the first ~10 epochs, the model seemed
+ * to flag every held-out segment as VA, and early stopping and checkpoint choice were fooled.
+ * At 0.9 the start is forgotten within one epoch (0.9^75 ≈ 4e-4). Training-mode arithmetic
+ * (batch statistics) does not depend on it; the int8 path reads only the final statistics.
+ */
+export const BATCHNORM_MOMENTUM = 0.9;
+
+/**
  * The tfjs model for `spec`, with weights initialised from `seed`.
  *
  * Input clipping is not a layer: callers clip with `clipInput()` before `predict`/`fit`,
@@ -45,7 +56,9 @@ function applyLayer(
         kernelInitializer: init(),
       }).apply(x) as tf.SymbolicTensor;
     case "batchnorm":
-      return tf.layers.batchNormalization({ name, axis: -1 }).apply(x) as tf.SymbolicTensor;
+      return tf.layers.batchNormalization({ name, axis: -1, momentum: BATCHNORM_MOMENTUM }).apply(
+        x,
+      ) as tf.SymbolicTensor;
     case "relu":
       return tf.layers.reLU({ name }).apply(x) as tf.SymbolicTensor;
     case "maxpool1d":
