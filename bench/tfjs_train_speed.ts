@@ -1,0 +1,72 @@
+/**
+ * One tfjs figure for the side-by-side training benchmark (bench/train_speed.ts): training and
+ * inference segments/s of nnom on the wasm backend, stock layers or fused kernels. The training
+ * step is train.ts's: Adam 1e-3 on binary cross-entropy through `model.apply(x, {training})`,
+ * batch 256, random inputs (speed does not depend on the values). Prints one JSON object.
+ *
+ *   deno run -A bench/tfjs_train_speed.ts --fused [--batches 20]
+ */
+import { setupBackend, tf } from "../lib/backend/mod.ts";
+import { type CommandSpec, intOption, parseCommand, runMain } from "../lib/cli/args.ts";
+import { buildTrainingModel } from "../lib/fused/mod.ts";
+import { nnom } from "../lib/model/mod.ts";
+import { Prng } from "../lib/train/prng.ts";
+
+const command: CommandSpec = {
+  usage: "deno run -A bench/tfjs_train_speed.ts [--fused] [--batch N] [--batches N]",
+  summary: "Training and inference segments/s of nnom on tfjs' wasm backend (one JSON line).",
+  options: {
+    fused: { type: "boolean", description: "Use the fused kernels instead of the stock layers." },
+    batch: { type: "string", value: "N", description: "Segments per batch.", default: "256" },
+    batches: {
+      type: "string",
+      value: "N",
+      description: "Timed batches per figure.",
+      default: "20",
+    },
+  },
+};
+
+await runMain(async () => {
+  const args = parseCommand(command, Deno.args);
+  const batch = intOption(args, "batch", 1)!;
+  const batches = intOption(args, "batches", 1)!;
+  const fused = args.fused === true;
+  const backend = await setupBackend("wasm");
+  const { training } = buildTrainingModel(nnom, 1, { fused });
+  const optimizer = tf.train.adam(1e-3);
+  const variables = training.trainableWeights.map((w) => w.read() as tf.Variable);
+  const rng = new Prng(1);
+  const x = tf.tensor3d(
+    Float32Array.from({ length: batch * nnom.inputLength }, () => 0.3 * rng.normal()),
+    [batch, nnom.inputLength, 1],
+  );
+  const y = tf.tensor2d(Float32Array.from({ length: batch }, (_, i) => i % 2), [batch, 1]);
+
+  const trainStep = () => {
+    const cost = tf.tidy(() =>
+      optimizer.minimize(
+        () => {
+          const p = (training.apply(x, { training: true }) as tf.Tensor).mul(1 - 2e-7).add(1e-7);
+          return y.mul(p.log()).add(tf.scalar(1).sub(y).mul(tf.scalar(1).sub(p).log())).neg()
+            .mean() as tf.Scalar;
+        },
+        true,
+        variables,
+      )!
+    );
+    cost.dataSync();
+    cost.dispose();
+  };
+  const inferStep = () => tf.tidy(() => (training.predict(x) as tf.Tensor).dataSync());
+
+  const perSecond = (step: () => void) => {
+    for (let i = 0; i < 2; i++) step();
+    const started = performance.now();
+    for (let i = 0; i < batches; i++) step();
+    return batches * batch / ((performance.now() - started) / 1000);
+  };
+  const train = perSecond(trainStep);
+  const infer = perSecond(inferStep);
+  console.log(JSON.stringify({ backend, fused, batch, train_per_s: train, infer_per_s: infer }));
+});
