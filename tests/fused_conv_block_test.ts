@@ -16,7 +16,12 @@ import {
   fusedConvBlock,
   weightsByStockName,
 } from "../lib/fused/conv_block_layer.ts";
-import { convBlockGeometry, type Padding } from "../lib/fused/conv_block_kernels.ts";
+import {
+  convBlockBackward,
+  convBlockForward,
+  convBlockGeometry,
+  type Padding,
+} from "../lib/fused/conv_block_kernels.ts";
 import { loadRun } from "../lib/train/run_dir.ts";
 import { Prng } from "../lib/train/prng.ts";
 
@@ -484,4 +489,43 @@ Deno.test("a model with fused blocks survives toJSON and modelFromJSON", async (
   assert.deepEqual(again.outputs[0].shape, [null, 78, 4]);
   model.dispose();
   again.dispose();
+});
+
+Deno.test("the generated loops give bitwise the reference loops' outputs and gradients", () => {
+  for (const s of SHAPES) {
+    for (const [training, lastMaxWins] of [[true, true], [true, false], [false, true]]) {
+      const rng = new Prng(s.kernel + s.filters);
+      const g = convBlockGeometry(6, s.length, s.inChannels, { kernelSize: s.kernel, ...s });
+      const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+      // Quantized inputs make exact ties in the pool windows likely.
+      const x = Float32Array.from(
+        normal(6 * s.length * s.inChannels),
+        (v) => Math.round(v * 2) / 2,
+      );
+      const params = {
+        kernel: normal(s.kernel * s.inChannels * s.filters),
+        bias: normal(s.filters),
+        gamma: normal(s.filters),
+        beta: normal(s.filters),
+        movingMean: normal(s.filters),
+        movingVariance: Float32Array.from(normal(s.filters), (v) => 1 + v * v),
+        epsilon: 1e-3,
+        training,
+        lastMaxWins,
+      };
+      const dy = normal(6 * g.pooledLength * s.filters);
+      const run = (loops: "reference" | "generated") => {
+        const y = new Float32Array(dy.length);
+        const saved = convBlockForward(g, x, params, y, loops);
+        const grads = convBlockBackward(saved, dy, { params: true, input: true }, loops);
+        const paramsOnly = convBlockBackward(saved, dy, { params: true, input: false }, loops);
+        const inputOnly = convBlockBackward(saved, dy, { params: false, input: true }, loops);
+        return { y, xHat: saved.xHat, argmax: saved.argmax, grads, paramsOnly, inputOnly };
+      };
+      const a = run("reference"), b = run("generated");
+      assert.deepEqual(b, a, `${s.name}, training ${training}, last max wins ${lastMaxWins}`);
+      assert.deepEqual(a.paramsOnly.dKernel, a.grads.dKernel);
+      assert.deepEqual(a.inputOnly.dx, a.grads.dx);
+    }
+  }
 });

@@ -26,8 +26,23 @@
  * Sums run in float64 (JavaScript numbers); tensors are stored as float32, as tfjs stores them.
  */
 
+import {
+  type BackwardLoop,
+  backwardLoop,
+  type ConvForwardLoop,
+  convForwardLoop,
+  type NormalizePoolLoop,
+  normalizePoolLoop,
+} from "./conv_block_codegen.ts";
+
 /** TF padding modes of the convolution. */
 export type Padding = "same" | "valid";
+
+/**
+ * Which multiply-add loops to run: the plain ones in this file (the reference), or the
+ * shape-specialized ones of conv_block_codegen.ts (bitwise equal, several times faster).
+ */
+export type Loops = "reference" | "generated";
 
 /** Shapes and offsets of one block applied to one input shape. All counts are ≥ 1. */
 export interface ConvBlockGeometry {
@@ -130,6 +145,7 @@ export function convBlockForward(
   x: Float32Array,
   p: ConvBlockParams,
   y: Float32Array,
+  loops: Loops = "generated",
 ): ConvBlockSaved {
   const { batch: B, inChannels: C, kernelSize: K, filters: F, stride: S } = g;
   const { outLength: T, pool, pooledLength: P, paddedLength: Lp } = g;
@@ -140,41 +156,23 @@ export function convBlockForward(
     for (let f = 0; f < F; f++) weightsT[f * KC + j] = p.kernel[j * F + f];
   }
 
-  // Convolution: one dot product of length K·C per (b, t, f); the window x[b, t·S − padLeft
-  // + k, c] for k < K, c < C is contiguous in the padded input.
+  // Pass 1: the convolution, with Σz and Σz² per filter on the way.
   const z = new Float32Array(B * T * F);
-  for (let b = 0; b < B; b++) {
-    const xb = b * Lp * C;
-    for (let t = 0; t < T; t++) {
-      const o = xb + t * S * C;
-      const zo = (b * T + t) * F;
-      for (let f = 0; f < F; f++) {
-        const wo = f * KC;
-        let acc = p.bias[f];
-        for (let j = 0; j < KC; j++) acc += weightsT[wo + j] * xPadded[o + j];
-        z[zo + f] = acc;
-      }
-    }
-  }
+  const sums = new Float64Array(2 * F);
+  const conv = loops === "generated" ? convForwardLoop(KC, F, S * C) : convForwardReference;
+  conv(xPadded, weightsT, p.bias, z, B, T, Lp * C, S * C, sums);
 
   const mean = new Float32Array(F);
   const variance = new Float32Array(F);
   if (p.training) {
-    // Two passes in float64 over the float32 z: mean, then the mean squared deviation.
-    const sum = new Float64Array(F);
-    for (let i = 0; i < z.length; i += F) {
-      for (let f = 0; f < F; f++) sum[f] += z[i + f];
-    }
+    // In float64, E[z²] − E[z]² loses about mean²/σ² · 2⁻⁵² relative: harmless unless the
+    // mean exceeds the spread a million times over.
     const n = B * T;
-    for (let f = 0; f < F; f++) mean[f] = sum[f] / n;
-    const sq = new Float64Array(F);
-    for (let i = 0; i < z.length; i += F) {
-      for (let f = 0; f < F; f++) {
-        const d = z[i + f] - mean[f];
-        sq[f] += d * d;
-      }
+    for (let f = 0; f < F; f++) {
+      const m = sums[f] / n;
+      mean[f] = m;
+      variance[f] = Math.max(sums[F + f] / n - m * m, 0);
     }
-    for (let f = 0; f < F; f++) variance[f] = sq[f] / n;
   } else {
     mean.set(p.movingMean!);
     variance.set(p.movingVariance!);
@@ -183,41 +181,19 @@ export function convBlockForward(
   const gamma = Float64Array.from(p.gamma);
   for (let f = 0; f < F; f++) rstd[f] = 1 / Math.sqrt(variance[f] + p.epsilon);
 
-  // Normalize in place (z becomes x̂), then ReLU + max-pool.
-  // max(relu(v)) = relu(max(v)), and a window whose maximum is ≤ 0 passes no gradient, so
-  // the winner is searched on γ·x̂ + β directly, rounded to float32 as tfjs compares it.
+  // Pass 2: normalize in place (z becomes x̂), ReLU and max-pool.
   const xHat = z;
-  for (let i = 0; i < xHat.length; i += F) {
-    for (let f = 0; f < F; f++) xHat[i + f] = (xHat[i + f] - mean[f]) * rstd[f];
-  }
   const argmax = new Int32Array(B * P * F);
-  const beta = p.beta;
-  const lastWins = p.lastMaxWins;
-  for (let b = 0; b < B; b++) {
-    for (let q = 0; q < P; q++) {
-      const yo = (b * P + q) * F;
-      const t0 = q * pool;
-      for (let f = 0; f < F; f++) {
-        const gf = gamma[f], bf = beta[f];
-        let best = -Infinity;
-        let at = -1;
-        for (let i = 0, xo = (b * T + t0) * F + f; i < pool; i++, xo += F) {
-          const v = Math.fround(gf * xHat[xo] + bf);
-          if (v > best || (lastWins && v === best)) {
-            best = v;
-            at = t0 + i;
-          }
-        }
-        if (best > 0) {
-          y[yo + f] = best;
-          argmax[yo + f] = at;
-        } else {
-          y[yo + f] = 0;
-          argmax[yo + f] = -1;
-        }
-      }
-    }
-  }
+  const normalizePool = loops === "generated"
+    ? normalizePoolLoop(F, pool, p.lastMaxWins)
+    : normalizePoolReference;
+  normalizePool(xHat, mean, rstd, gamma, p.beta, y, argmax, {
+    batch: B,
+    outLength: T,
+    pooled: P,
+    pool,
+    lastMaxWins: p.lastMaxWins,
+  });
   return {
     geometry: g,
     training: p.training,
@@ -244,6 +220,72 @@ function padInput(g: ConvBlockGeometry, x: Float32Array): Float32Array {
   return out;
 }
 
+/**
+ * The convolution, plainly: one dot product of length K·C per (b, t, f); the window
+ * x[b, t·S − padLeft + k, c] for k < K, c < C is contiguous in the padded input, `step` = S·C
+ * apart from one t to the next.
+ */
+const convForwardReference: ConvForwardLoop = (x, wT, bias, z, B, T, xRow, step, sums) => {
+  const F = bias.length;
+  const KC = wT.length / F;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const o = b * xRow + t * step;
+      const zo = (b * T + t) * F;
+      for (let f = 0; f < F; f++) {
+        const wo = f * KC;
+        let acc = bias[f];
+        for (let j = 0; j < KC; j++) acc += wT[wo + j] * x[o + j];
+        z[zo + f] = acc;
+        const v = z[zo + f]; // as stored, in float32
+        sums[f] += v;
+        sums[F + f] += v * v;
+      }
+    }
+  }
+};
+
+/**
+ * Normalization and pooling, plainly: x̂ = (z − μ)·r in place, then per window and filter the
+ * maximum of γ·x̂ + β (rounded to float32, as tfjs compares the ReLU outputs). max(relu(v)) =
+ * relu(max(v)), and a window whose maximum is ≤ 0 passes no gradient (argmax −1).
+ */
+const normalizePoolReference: NormalizePoolLoop = (
+  xHat,
+  mean,
+  rstd,
+  gamma,
+  beta,
+  y,
+  argmax,
+  sizes,
+) => {
+  const { batch: B, outLength: T, pooled: P, pool, lastMaxWins } = sizes;
+  const F = mean.length;
+  for (let i = 0; i < xHat.length; i += F) {
+    for (let f = 0; f < F; f++) xHat[i + f] = (xHat[i + f] - mean[f]) * rstd[f];
+  }
+  for (let b = 0; b < B; b++) {
+    for (let q = 0; q < P; q++) {
+      const yo = (b * P + q) * F;
+      const t0 = q * pool;
+      for (let f = 0; f < F; f++) {
+        let best = -Infinity;
+        let at = -1;
+        for (let i = 0, xo = (b * T + t0) * F + f; i < pool; i++, xo += F) {
+          const v = Math.fround(gamma[f] * xHat[xo] + beta[f]);
+          if (v > best || (lastMaxWins && v === best)) {
+            best = v;
+            at = t0 + i;
+          }
+        }
+        y[yo + f] = best > 0 ? best : 0;
+        argmax[yo + f] = best > 0 ? at : -1;
+      }
+    }
+  }
+};
+
 /** Gradients of the block; each present only if asked for. */
 export interface ConvBlockGradients {
   dx?: Float32Array; // [B, L, C]
@@ -263,6 +305,7 @@ export function convBlockBackward(
   s: ConvBlockSaved,
   dy: Float32Array,
   want: { params: boolean; input: boolean },
+  loops: Loops = "generated",
 ): ConvBlockGradients {
   const g = s.geometry;
   const { batch: B, inChannels: C, kernelSize: K, filters: F, stride: S } = g;
@@ -299,40 +342,23 @@ export function convBlockBackward(
   const dWT = want.params ? new Float64Array(F * KC) : null;
   const dBias = new Float64Array(F);
   const dxPadded = want.input ? new Float32Array(B * Lp * C) : null;
-  const { xPadded, weightsT } = s;
-  const dz = new Float64Array(F);
-  for (let b = 0; b < B; b++) {
-    const xb = b * Lp * C;
-    for (let t = 0; t < T; t++) {
-      const zo = (b * T + t) * F;
-      const q = Math.floor(t / pool);
-      const winnerAt = q < P ? (b * P + q) * F : -1;
-      let any = s.training;
-      for (let f = 0; f < F; f++) {
-        let d = bc[f] + cc[f] * xHat[zo + f];
-        if (winnerAt >= 0 && argmax[winnerAt + f] === t) {
-          d += a[f] * dy[winnerAt + f];
-          any = true;
-        }
-        dz[f] = Math.fround(d); // float32, as tfjs would hold dz
-      }
-      if (!any) continue; // inference mode: dz is 0 away from the winners
-      const o = xb + t * S * C;
-      for (let f = 0; f < F; f++) {
-        const d = dz[f];
-        if (d === 0) continue;
-        dBias[f] += d;
-        if (dWT) {
-          const wo = f * KC;
-          for (let j = 0; j < KC; j++) dWT[wo + j] += d * xPadded[o + j];
-        }
-        if (dxPadded) {
-          const wo = f * KC;
-          for (let j = 0; j < KC; j++) dxPadded[o + j] += d * weightsT[wo + j];
-        }
-      }
-    }
-  }
+  const sweep = loops === "generated" ? backwardLoop(KC, F, S * C, want) : backwardReference;
+  const sizes = { batch: B, outLength: T, pooled: P, pool, xRow: Lp * C, step: S * C };
+  sweep(
+    s.xPadded,
+    s.weightsT,
+    xHat,
+    argmax,
+    dy,
+    a,
+    bc,
+    cc,
+    dWT,
+    dBias,
+    dxPadded,
+    sizes,
+    s.training,
+  );
 
   const out: ConvBlockGradients = {};
   if (want.params) {
@@ -356,6 +382,66 @@ export function convBlockBackward(
   if (dxPadded) out.dx = cropInput(g, dxPadded);
   return out;
 }
+
+/**
+ * The backward sweep, plainly: for each conv position, dz per filter (float32, as tfjs would
+ * hold it), then dbias, dW (float64 accumulators) and dx (Σ over filters in float64, added
+ * once to the float32 dx).
+ */
+const backwardReference: BackwardLoop = (
+  x,
+  wT,
+  xHat,
+  argmax,
+  dy,
+  a,
+  bc,
+  cc,
+  dWT,
+  dBias,
+  dx,
+  sizes,
+  dense,
+) => {
+  const { batch: B, outLength: T, pooled: P, pool, xRow, step } = sizes;
+  const F = a.length;
+  const KC = wT.length / F;
+  const dz = new Float64Array(F);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const zo = (b * T + t) * F;
+      const q = Math.floor(t / pool);
+      const winnerAt = q < P ? (b * P + q) * F : -1;
+      let any = dense;
+      for (let f = 0; f < F; f++) {
+        let d = bc[f] + cc[f] * xHat[zo + f];
+        if (winnerAt >= 0 && argmax[winnerAt + f] === t) {
+          d += a[f] * dy[winnerAt + f];
+          any = true;
+        }
+        dz[f] = d;
+      }
+      if (!any) continue; // inference mode: dz is 0 away from the winners
+      for (let f = 0; f < F; f++) {
+        dz[f] = Math.fround(dz[f]);
+        dBias[f] += dz[f];
+      }
+      const o = b * xRow + t * step;
+      if (dWT) {
+        for (let f = 0; f < F; f++) {
+          for (let j = 0; j < KC; j++) dWT[f * KC + j] += dz[f] * x[o + j];
+        }
+      }
+      if (dx) {
+        for (let j = 0; j < KC; j++) {
+          let sum = 0;
+          for (let f = 0; f < F; f++) sum += dz[f] * wT[f * KC + j];
+          dx[o + j] += sum;
+        }
+      }
+    }
+  }
+};
 
 /** The inverse of padInput for gradients: [B, paddedLength, C] → [B, L, C]. */
 function cropInput(g: ConvBlockGeometry, padded: Float32Array): Float32Array {

@@ -1,0 +1,151 @@
+/**
+ * The fused Conv1D → BatchNorm → ReLU → MaxPool block against the stock tfjs chain on the wasm
+ * backend, forward + backward in training mode at batch 256 (segments/s = 256 / time per
+ * iteration):
+ *
+ * - "b5 block": nnom's first branch alone (in 1, k 5, stride 2, 8 filters, pool 4, 1250
+ *   samples), gradients of every weight (not of the input, which is the model input);
+ * - "nnom front end": the three branches, concatenation and the mix block;
+ * - "nnom train step": a whole Adam step of nnom (GRU, dense head) with stock or fused blocks.
+ *
+ *   deno bench -A bench/fused_conv_block_bench.ts
+ */
+import { setupBackend, tf } from "../lib/backend/mod.ts";
+import { fusedConvBlock } from "../lib/fused/conv_block_layer.ts";
+import { Prng } from "../lib/train/prng.ts";
+
+const BATCH = 256;
+const LENGTH = 1250;
+
+await setupBackend("wasm");
+const rng = new Prng(1);
+const samples = Float32Array.from({ length: BATCH * LENGTH }, () => 0.3 * rng.normal());
+const labels = Float32Array.from({ length: BATCH }, (_, i) => i % 2);
+
+type Block = (x: tf.SymbolicTensor) => tf.SymbolicTensor;
+
+/** Conv1D → BN → ReLU → MaxPool, stock (four layers) or fused (one). */
+function block(
+  fused: boolean,
+  name: string,
+  filters: number,
+  kernel: number,
+  stride: number,
+  pool: number,
+): Block {
+  return (x) => {
+    if (fused) {
+      return fusedConvBlock({ name, filters, kernel, stride, pool }).apply(x) as tf.SymbolicTensor;
+    }
+    const conv = tf.layers.conv1d({
+      name: `${name}_conv`,
+      filters,
+      kernelSize: kernel,
+      strides: stride,
+      padding: "same",
+    });
+    const bn = tf.layers.batchNormalization({ name: `${name}_bn`, axis: -1 });
+    return tf.layers.maxPooling1d({ poolSize: pool, strides: pool }).apply(
+      tf.layers.reLU().apply(bn.apply(conv.apply(x))),
+    ) as tf.SymbolicTensor;
+  };
+}
+
+/** nnom up to the mix block's output [B, 78, 4]. */
+function frontEnd(fused: boolean, input: tf.SymbolicTensor): tf.SymbolicTensor {
+  const concat = tf.layers.concatenate({ axis: -1 }).apply([
+    block(fused, "b5", 8, 5, 2, 4)(input),
+    block(fused, "b9", 4, 9, 2, 4)(input),
+    block(fused, "b13", 4, 13, 2, 4)(input),
+  ]) as tf.SymbolicTensor;
+  return block(fused, "mix", 4, 3, 1, 2)(concat);
+}
+
+/** nnom as lib/model/archs.ts builds it, with stock or fused conv blocks. */
+function nnomModel(fused: boolean): tf.LayersModel {
+  const input = tf.input({ shape: [LENGTH, 1] });
+  let x = tf.layers.dropout({ rate: 0.2 }).apply(frontEnd(fused, input)) as tf.SymbolicTensor;
+  x = tf.layers.gru({ units: 12, returnSequences: true }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dropout({ rate: 0.2 }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 1, activation: "sigmoid" }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
+
+/** Forward + backward of Σ y·r over every trainable weight of `model` (no update). */
+function gradientStep(model: tf.LayersModel): () => void {
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const outShape = model.outputs[0].shape.slice(1) as number[];
+  const r = tf.randomNormal([BATCH, ...outShape], 0, 1, "float32", 2);
+  return () => {
+    tf.tidy(() => {
+      const x = tf.tensor3d(samples, [BATCH, LENGTH, 1]);
+      const { grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(model.apply(x, { training: true }) as tf.Tensor, r)) as tf.Scalar,
+        variables,
+      );
+      for (const g of Object.values(grads)) g.dataSync();
+    });
+  };
+}
+
+/** One Adam step on binary cross-entropy, as lib/train/train.ts takes it. */
+function trainStep(model: tf.LayersModel): () => void {
+  const optimizer = tf.train.adam(1e-3);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  return () => {
+    const cost = tf.tidy(() => {
+      const x = tf.tensor3d(samples, [BATCH, LENGTH, 1]);
+      const y = tf.tensor2d(labels, [BATCH, 1]);
+      return optimizer.minimize(
+        () => {
+          const p = (model.apply(x, { training: true }) as tf.Tensor).mul(1 - 2e-7).add(1e-7);
+          return y.mul(p.log()).add(tf.scalar(1).sub(y).mul(tf.scalar(1).sub(p).log())).neg()
+            .mean() as tf.Scalar;
+        },
+        true,
+        variables,
+      )!;
+    });
+    cost.dataSync();
+    cost.dispose();
+  };
+}
+
+function b5Model(fused: boolean): tf.LayersModel {
+  const input = tf.input({ shape: [LENGTH, 1] });
+  return tf.model({ inputs: input, outputs: block(fused, "b5", 8, 5, 2, 4)(input) });
+}
+
+function frontEndModel(fused: boolean): tf.LayersModel {
+  const input = tf.input({ shape: [LENGTH, 1] });
+  return tf.model({ inputs: input, outputs: frontEnd(fused, input) });
+}
+
+for (const fused of [false, true]) {
+  const kind = fused ? "fused" : "stock";
+  Deno.bench({
+    name: `b5 block fwd+bwd, ${BATCH} segments, ${kind}`,
+    group: "b5",
+    baseline: !fused,
+    n: 30,
+    warmup: 3,
+    fn: gradientStep(b5Model(fused)),
+  });
+  Deno.bench({
+    name: `nnom front end fwd+bwd, ${BATCH} segments, ${kind}`,
+    group: "front-end",
+    baseline: !fused,
+    n: 15,
+    warmup: 2,
+    fn: gradientStep(frontEndModel(fused)),
+  });
+  Deno.bench({
+    name: `nnom train step, ${BATCH} segments, ${kind}`,
+    group: "train-step",
+    baseline: !fused,
+    n: 10,
+    warmup: 2,
+    fn: trainStep(nnomModel(fused)),
+  });
+}
