@@ -238,6 +238,15 @@ export const SEEDS: readonly Candidate[] = [
     conv2: { filters: 4, kernel: 3, stride: 1 },
     dense: [16],
   }),
+  // Second round, after the first screens showed amplitude scale and time shift helping.
+  compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
+  compactWith({
+    conv: { filters: 4, kernel: 85, stride: 32 },
+    dense: [16],
+    augmentation: RICH_AUG,
+  }),
+  compactWith({ augmentation: { ...RICH_AUG, noiseStd: 0.05 }, batchSize: 32, learningRate: 2e-3 }),
+  compactWith({ augmentation: { ...RICH_AUG, amplitudeScale: 0.4, timeShift: 250 } }),
 ];
 
 /** The choices random sampling draws from, one list per field. */
