@@ -45,6 +45,8 @@ export interface Candidate {
    * of candidates without it stay what they were.
    */
   positiveWeight?: number;
+  /** Dropout rate before each dense layer (training only; absent = none). Optional like above. */
+  dropout?: number;
 }
 
 /** Samples per segment. */
@@ -121,11 +123,16 @@ export function candidateSpec(c: Candidate, name = `search-${candidateId(c)}`): 
     layers.push({ op: "flatten", name: "flatten", inputs: [last] });
     last = "flatten";
   }
-  c.dense.forEach((units, i) => {
-    layers.push({ op: "dense", name: `fc${i + 1}`, inputs: [last], units, activation: "relu" });
-    last = `fc${i + 1}`;
-  });
-  layers.push({ op: "dense", name: "out", inputs: [last], units: 1, activation: "sigmoid" });
+  const dense = (name: string, units: number, activation: "relu" | "sigmoid") => {
+    if (c.dropout) {
+      layers.push({ op: "dropout", name: `${name}_drop`, inputs: [last], rate: c.dropout });
+      last = `${name}_drop`;
+    }
+    layers.push({ op: "dense", name, inputs: [last], units, activation });
+    last = name;
+  };
+  c.dense.forEach((units, i) => dense(`fc${i + 1}`, units, "relu"));
+  dense("out", 1, "sigmoid");
   const spec: ArchSpec = {
     name,
     inputLength: INPUT_LENGTH,
@@ -247,6 +254,7 @@ export const SEEDS: readonly Candidate[] = [
   }),
   compactWith({ augmentation: { ...RICH_AUG, noiseStd: 0.05 }, batchSize: 32, learningRate: 2e-3 }),
   compactWith({ augmentation: { ...RICH_AUG, amplitudeScale: 0.4, timeShift: 250 } }),
+  compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),
 ];
 
 /** The choices random sampling draws from, one list per field. */
@@ -354,6 +362,7 @@ export function describeTraining(c: Candidate): string {
     aug,
     c.clip === null ? "" : `clip${c.clip}`,
     c.positiveWeight === undefined ? "" : `w${c.positiveWeight}`,
+    c.dropout ? `drop${c.dropout}` : "",
     `${c.calib}/${c.perChannel ? "per-channel" : "per-tensor"}`,
   ].filter(Boolean).join(" ");
 }

@@ -29,6 +29,8 @@ const EVERYTHING: Candidate = {
   clip: 1,
   calib: "kld",
   perChannel: false,
+  positiveWeight: 2,
+  dropout: 0.2,
 };
 
 Deno.test("candidateSpec() of COMPACT has lib/model's compact layers", () => {
@@ -79,7 +81,7 @@ Deno.test("every op the space emits converts, quantizes and generates C", async 
   await setupBackend("wasm");
   const spec = candidateSpec(EVERYTHING);
   const ops = new Set(spec.layers.map((l) => l.op));
-  for (const op of ["conv1d", "batchnorm", "relu", "maxpool1d", "gru", "dense"]) {
+  for (const op of ["conv1d", "batchnorm", "relu", "maxpool1d", "gru", "dense", "dropout"]) {
     assert.ok(ops.has(op as never), op);
   }
   const model = buildModel(spec, 1);
