@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { type BackendName, setupBackend, tf } from "../lib/backend/mod.ts";
 import { buildTrainingModel, copyWeights, FusedGru, fusedGru } from "../lib/fused/mod.ts";
+import { weightsByStockName } from "../lib/fused/twin.ts";
 import { clipInput, compact, nnom } from "../lib/model/mod.ts";
 import { loadRun, Prng, withSeededMathRandom } from "../lib/train/mod.ts";
 import { syntheticDataset } from "./train/_synthetic.ts";
@@ -174,6 +175,7 @@ Deno.test("the nnom twin predicts what the stock model predicts, before and afte
   await setupBackend("wasm");
   const { stock, training } = buildTrainingModel(nnom, 4, { fused: true });
   assert.equal(training.getLayer("gru").getClassName(), "FusedGru");
+  assert.equal(training.getLayer("b5_pool").getClassName(), "IegmFusedConvBlock");
   const dataset = syntheticDataset(2, 8);
   const x = tf.tensor3d(clipInput(nnom, dataset.samples.slice()), [
     dataset.size,
@@ -200,25 +202,33 @@ Deno.test("the nnom twin's gradients in training mode equal the stock model's", 
     nnom.inputLength,
     1,
   ]);
-  // Dropout draws from Math.random: the same seed gives both models the same masks.
-  const grads = (m: tf.LayersModel) =>
-    withSeededMathRandom(17, () =>
+  // Dropout draws from Math.random: the same seed gives both models the same masks. Fused
+  // layers list their weights in another order, so gradients are paired by stock name.
+  const grads = (m: tf.LayersModel) => {
+    const names = new Map([...weightsByStockName(m)].map(([name, w]) => [w.read().id, name]));
+    const variables = m.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { grads } = withSeededMathRandom(17, () =>
       tf.variableGrads(
         () => (m.apply(x, { training: true }) as tf.Tensor).square().sum() as tf.Scalar,
-        m.trainableWeights.map((w) => w.read() as tf.Variable),
-      ).grads);
-  const fused = Object.values(grads(training));
-  const plain = Object.values(grads(stock));
-  assert.equal(fused.length, plain.length);
+        variables,
+      ));
+    return new Map(variables.map((v) => [names.get(v.id)!, grads[v.name]]));
+  };
+  const fused = grads(training);
+  const plain = grads(stock);
+  assert.deepEqual([...fused.keys()].sort(), [...plain.keys()].sort());
   // A conv bias followed by BatchNorm has a zero gradient in exact arithmetic (the batch mean
   // absorbs it): both sides are float noise there (~1e-6), so those are checked relative to
   // the model's largest gradient; every other weight relative to its own largest element.
-  const largest = Math.max(...plain.map((g) => g.abs().max().dataSync()[0]));
-  fused.forEach((g, i) => {
-    const name = stock.trainableWeights[i].originalName;
-    const error = relativeError(g, plain[i], /_conv\/bias$/.test(name) ? largest : 0);
-    assert.ok(error <= TOLERANCE, `${name}: relative error ${error.toExponential(2)}`);
-  });
+  // Each fused kernel alone is held to 1e-5 in its own tests; the whole model chains five of
+  // them, which sum in float64 where tfjs sums in float32 (stock wasm and stock cpu already
+  // differ by up to 3.6e-6 here), and the two models differ by up to 1.3e-5 (measured).
+  const WHOLE_MODEL_TOLERANCE = 5e-5;
+  const largest = Math.max(...[...plain.values()].map((g) => g.abs().max().dataSync()[0]));
+  for (const [name, g] of fused) {
+    const error = relativeError(g, plain.get(name)!, /_conv\/bias$/.test(name) ? largest : 0);
+    assert.ok(error <= WHOLE_MODEL_TOLERANCE, `${name}: relative error ${error.toExponential(2)}`);
+  }
 });
 
 Deno.test("copyWeights() refuses models that do not hold the same weights", async () => {

@@ -5,9 +5,10 @@
  * returned, after {@linkcode copyWeights} brings the twin's weights over.
  */
 import { tf } from "../backend/mod.ts";
-import { buildModel } from "../model/build.ts";
-import type { ArchSpec, LayerSpec } from "../model/spec.ts";
+import { BATCHNORM_MOMENTUM, buildModel } from "../model/build.ts";
+import type { ArchSpec, LayerSpec, MaxPool1DSpec } from "../model/spec.ts";
 import { INPUT } from "../model/spec.ts";
+import { fusedConvBlock } from "./conv_block_layer.ts";
 import { FusedGru } from "./gru_layer.ts";
 
 /** A model to train and the stock model it mirrors. */
@@ -71,14 +72,49 @@ function fusedStandIn(
         }),
         count: 1,
       };
-    // The fused Conv1D + BatchNorm + ReLU + MaxPool block (lib/fused/conv_block*.ts) goes
-    // here as `case "conv1d":` — when layers[at..at+3] are conv1d → batchnorm → relu →
-    // maxpool1d, each reading the previous, return the block with count 4. Its output takes
-    // the pool's name; the block must implement StandsInForWeights (its weights keep the conv
-    // and batchnorm layers' names).
+    case "conv1d": {
+      const block = convBlockAt(layers, at);
+      if (!block) return null;
+      return {
+        layer: fusedConvBlock({
+          name: block.pool.name,
+          filters: layer.filters,
+          kernel: layer.kernel,
+          stride: layer.stride,
+          padding: layer.padding,
+          pool: block.pool.pool,
+          momentum: BATCHNORM_MOMENTUM,
+          // The weights come from the stock model; a random initializer would also draw from
+          // Math.random and shift the dropout masks that follow.
+          kernelInitializer: tf.initializers.zeros(),
+          convName: layer.name,
+          bnName: block.bn.name,
+        }),
+        count: 4,
+      };
+    }
     default:
       return null;
   }
+}
+
+/**
+ * The conv1d → batchnorm → relu → maxpool1d run starting at `at`, each layer reading the
+ * previous one, or null. (A branch reading an inner tensor of the run would stop the match at
+ * buildTwin's lookup, which names the hidden tensor.)
+ */
+function convBlockAt(
+  layers: readonly LayerSpec[],
+  at: number,
+): { bn: LayerSpec; pool: MaxPool1DSpec } | null {
+  const [conv, bn, relu, pool] = layers.slice(at, at + 4);
+  const follows = (next: LayerSpec | undefined, op: LayerSpec["op"], previous: LayerSpec) =>
+    next?.op === op && next.inputs.length === 1 && next.inputs[0] === previous.name;
+  if (
+    !follows(bn, "batchnorm", conv) || !follows(relu, "relu", bn) ||
+    !follows(pool, "maxpool1d", relu)
+  ) return null;
+  return { bn, pool: pool as MaxPool1DSpec };
 }
 
 /** The spec's graph on new layers: fused stand-ins where there are some, else stock clones. */
@@ -163,7 +199,8 @@ export function copyWeights(from: tf.LayersModel, to: tf.LayersModel): void {
   for (const [variable, value] of writes) variable.write(value);
 }
 
-function weightsByStockName(model: tf.LayersModel): Map<string, tf.LayerVariable> {
+/** Every weight of `model` by the name it has in the stock model (see StandsInForWeights). */
+export function weightsByStockName(model: tf.LayersModel): Map<string, tf.LayerVariable> {
   const byName = new Map<string, tf.LayerVariable>();
   for (const layer of model.layers) {
     const weights = layer.weights;

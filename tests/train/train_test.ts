@@ -82,9 +82,11 @@ Deno.test("train() with fused kernels follows the stock layers' training closely
     }
     assert.ok(diff <= 1e-3 * scale, `weight ${i}: max difference ${diff}, scale ${scale}`);
   });
-  // The scores feel the conv-bias drift before the moving mean catches up (0.99 momentum):
-  // measured differences ~3e-3 after these 10 steps at learning rate 1e-2.
-  fused.scores.forEach((p, i) => assert.ok(Math.abs(p - stock.scores[i]) < 1e-2, `score ${i}`));
+  // The scores feel the conv-bias drift before the moving mean catches up: the stock side's
+  // bias gradient is float32 noise (~1e-6, above Adam's epsilon, so full-size steps), the fused
+  // side's float64 noise (far below it). Measured differences up to 0.023 after these 10 steps
+  // at learning rate 1e-2 and BatchNorm momentum 0.9.
+  fused.scores.forEach((p, i) => assert.ok(Math.abs(p - stock.scores[i]) < 5e-2, `score ${i}`));
 });
 
 Deno.test("train() learns a separable task and records history, metrics and predictions", () => {
@@ -101,8 +103,9 @@ Deno.test("train() learns a separable task and records history, metrics and pred
 });
 
 Deno.test("train() keeps the best epoch's weights and stops early after `patience` epochs", () => {
-  // A learning rate of 0 never improves on epoch 1, so patience 2 stops after epoch 3.
-  const config = configFor(compact, { epochs: 10, learningRate: 0, patience: 2 });
+  // At a learning rate of 0 only the BatchNorm moving statistics change between epochs, so
+  // validation soon stops improving; training must stop `patience` epochs after the best.
+  const config = configFor(compact, { epochs: 30, learningRate: 0, patience: 2 });
   const notes: string[] = [];
   const result = train(dataset, split, compact, config, {
     epochStart() {},
@@ -110,10 +113,15 @@ Deno.test("train() keeps the best epoch's weights and stops early after `patienc
     epochEnd() {},
     note: (message) => notes.push(message),
   });
-  assert.equal(result.history.length, 3);
-  assert.equal(result.metrics.bestEpoch, 1);
-  assert.equal(result.metrics.epochsTrained, 3);
+  const { bestEpoch, epochsTrained } = result.metrics;
+  assert.ok(epochsTrained < 30, "never stopped early");
+  assert.equal(epochsTrained, bestEpoch + 2);
+  assert.equal(result.history.length, epochsTrained);
+  const fbetas = result.history.map((h) => h.validation.bestThresholdFbeta);
+  assert.equal(Math.max(...fbetas), fbetas[bestEpoch - 1]);
+  assert.ok(fbetas.slice(0, bestEpoch - 1).every((f) => f < fbetas[bestEpoch - 1]));
   assert.match(notes.join("\n"), /early stop/);
+  assert.match(notes.join("\n"), new RegExp(`kept epoch ${bestEpoch}\\b`));
 });
 
 Deno.test("train() throws TrainingDivergedError naming the epoch and step when the loss is NaN", () => {
