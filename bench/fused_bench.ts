@@ -1,13 +1,14 @@
 /**
- * One nnom training step (batch 256: forward, backward, Adam) on the wasm backend, stock tfjs
- * layers against the training twin with the fused GRU (lib/fused). segments/s = 256 / time
- * per iteration; deno bench prints the fused/stock ratio for the group. Random inputs: speed
- * does not depend on the values.
+ * One nnom training step (batch 256: forward, backward, Adam) on the wasm backend: the stock
+ * tfjs layers against the training twin (lib/fused: every fused layer buildTrainingModel slots
+ * in). segments/s = 256 / time per iteration; deno bench prints the ratio for the group.
+ * Random inputs: speed does not depend on the values. A second group times the fused GRU's
+ * kernels alone at nnom's shapes ([256, 78, 4] → 12 units).
  *
  *   deno bench -A bench/fused_bench.ts
  */
 import { setupBackend, tf } from "../lib/backend/mod.ts";
-import { buildTrainingModel } from "../lib/fused/mod.ts";
+import { buildTrainingModel, gruBackward, gruForward } from "../lib/fused/mod.ts";
 import { nnom } from "../lib/model/mod.ts";
 import { Prng } from "../lib/train/prng.ts";
 
@@ -55,9 +56,34 @@ Deno.bench({
 });
 
 Deno.bench({
-  name: `nnom train step, ${BATCH} segments, fused GRU`,
+  name: `nnom train step, ${BATCH} segments, fused twin`,
   group: "nnom-train-fused",
   n: 20,
   warmup: 2,
   fn: trainStep(true),
+});
+
+const dims = { batch: BATCH, time: 78, inputs: 4, units: 12 };
+const random = (n: number, sd: number) => Float32Array.from({ length: n }, () => sd * rng.normal());
+const gx = random(BATCH * 78 * 4, 1);
+const kernel = random(4 * 36, 0.5);
+const recurrent = random(12 * 36, 0.3);
+const bias = random(36, 0.3);
+const dy = random(BATCH * 78 * 12, 1);
+const tape = gruForward(dims, gx, kernel, recurrent, bias);
+
+Deno.bench({
+  name: `gruForward, nnom shapes, batch ${BATCH}`,
+  group: "fused-gru-kernels",
+  n: 30,
+  warmup: 3,
+  fn: () => void gruForward(dims, gx, kernel, recurrent, bias),
+});
+
+Deno.bench({
+  name: `gruBackward, nnom shapes, batch ${BATCH}`,
+  group: "fused-gru-kernels",
+  n: 30,
+  warmup: 3,
+  fn: () => void gruBackward(dims, gx, kernel, recurrent, tape, dy, true),
 });

@@ -3,6 +3,10 @@
  * shuffling and augmentation, validation on held-out subjects every epoch, the best epoch's
  * weights kept, early stopping, and a threshold chosen on validation.
  *
+ * The optimizer updates a training twin of the model (lib/fused: the GRU as one fused op; the
+ * stock tfjs layers with `fused: false`); the stock model gets the weights before each
+ * validation and is what is returned and saved.
+ *
  * "Best epoch" = the highest validation Fβ at that epoch's best grid threshold. Fβ at a fixed
  * 0.5 proved a poor criterion: on held-out subjects the score distribution drifts between
  * epochs, and at 0.5 a model that flags nearly everything can beat a better-ranking one.
@@ -81,8 +85,9 @@ function trainSeeded(
   // `training` (fused layers, unless config.fused is false) is what the optimizer updates;
   // `model` (the stock tfjs graph) is validated, kept and returned, with the weights copied
   // over before each use.
+  // A config from before the switch existed (no `fused`) trains fused, the default.
   const { stock: model, training } = buildTrainingModel(spec, config.seed, {
-    fused: config.fused,
+    fused: config.fused !== false,
   });
   const optimizer = tf.train.adam(config.learningRate);
   const variables = training.trainableWeights.map((w) => w.read() as tf.Variable);
