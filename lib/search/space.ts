@@ -230,6 +230,33 @@ const RICH_AUG = { signFlip: true, noiseStd: 0.02, amplitudeScale: 0.2, timeShif
 export const SEEDS: readonly Candidate[] = [
   COMPACT,
   compactWith({ augmentation: RICH_AUG }),
+  // Finer time resolution in the first layer (short kernel, small stride), for morphology:
+  // the wide-kernel models flag nearly every SVT segment as VA.
+  compactWith({
+    conv: { filters: 4, kernel: 9, stride: 8 },
+    pool: 2,
+    conv2: { filters: 6, kernel: 5, stride: 2 },
+    dense: [16],
+    augmentation: RICH_AUG,
+  }),
+  compactWith({
+    conv: { filters: 3, kernel: 15, stride: 6 },
+    pool: 4,
+    conv2: { filters: 6, kernel: 5, stride: 2 },
+    dense: [16],
+    augmentation: RICH_AUG,
+  }),
+  // Training variations of the winner's shape (amplitude scale and time shift helped).
+  compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
+  compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),
+  compactWith({ augmentation: { ...RICH_AUG, amplitudeScale: 0.4, timeShift: 250 } }),
+  compactWith({
+    conv: { filters: 4, kernel: 85, stride: 32 },
+    dense: [16],
+    augmentation: RICH_AUG,
+  }),
+  compactWith({ augmentation: { ...RICH_AUG, noiseStd: 0.05 }, batchSize: 32, learningRate: 2e-3 }),
+  // Other first layers and heads.
   compactWith({ conv: { filters: 4, kernel: 85, stride: 32 }, dense: [16], epochs: 60 }),
   compactWith({ conv: { filters: 4, kernel: 65, stride: 24 }, pool: 2, dense: [20, 10] }),
   compactWith({
@@ -245,16 +272,6 @@ export const SEEDS: readonly Candidate[] = [
     conv2: { filters: 4, kernel: 3, stride: 1 },
     dense: [16],
   }),
-  // Second round, after the first screens showed amplitude scale and time shift helping.
-  compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
-  compactWith({
-    conv: { filters: 4, kernel: 85, stride: 32 },
-    dense: [16],
-    augmentation: RICH_AUG,
-  }),
-  compactWith({ augmentation: { ...RICH_AUG, noiseStd: 0.05 }, batchSize: 32, learningRate: 2e-3 }),
-  compactWith({ augmentation: { ...RICH_AUG, amplitudeScale: 0.4, timeShift: 250 } }),
-  compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),
 ];
 
 /** The choices random sampling draws from, one list per field. */
