@@ -269,6 +269,19 @@ for (const s of SHAPES) {
   );
 }
 
+Deno.test("fused block equals the stock chain at the training batch size (b5, batch 256)", () => {
+  const s = SHAPES[0];
+  const rng = new Prng(256);
+  const weights = randomWeights(s, rng);
+  const x = randomInput(256, s, rng, 0.5);
+  const errors = compare(s, weights, x, rng, "b5 at 256");
+  console.log(
+    "b5 at 256",
+    JSON.stringify(errors, (_, v) => typeof v === "number" ? +v.toExponential(2) : v),
+  );
+  tf.dispose([...weights, x]);
+});
+
 Deno.test("fused blocks equal the stock chain on the trained nnom weights (models/nnom/run)", async () => {
   const run = await loadRun("models/nnom/run");
   const trained = weightsByStockName(run.model);
@@ -512,6 +525,7 @@ Deno.test("the generated loops give bitwise the reference loops' outputs and gra
         epsilon: 1e-3,
         training,
         lastMaxWins,
+        float32Statistics: lastMaxWins,
       };
       const dy = normal(6 * g.pooledLength * s.filters);
       const run = (loops: "reference" | "generated") => {

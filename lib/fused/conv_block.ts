@@ -183,6 +183,7 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo {
     epsilon: attrs.epsilon,
     training: attrs.training,
     lastMaxWins: isWasm(backend),
+    float32Statistics: isWasm(backend),
   }, y);
   const result = isWasm(backend)
     ? out

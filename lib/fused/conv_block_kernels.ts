@@ -134,6 +134,13 @@ export interface ConvBlockParams {
   training: boolean;
   /** Tied maxima: the last one takes the gradient (wasm's MaxPoolGrad), else the first (cpu). */
   lastMaxWins: boolean;
+  /**
+   * Batch statistics summed in float32, one position after the other, as the wasm backend's
+   * Mean kernel does (bitwise equal to its tf.moments); else in float64, as the cpu backend
+   * does. The float32 sums drift: at batch 256 × 625 positions wasm's variance comes out
+   * about 3e-5 low, so matching the stock graph within 1e-5 means drifting with it.
+   */
+  float32Statistics: boolean;
 }
 
 /**
@@ -164,7 +171,9 @@ export function convBlockForward(
 
   const mean = new Float32Array(F);
   const variance = new Float32Array(F);
-  if (p.training) {
+  if (p.training && p.float32Statistics) {
+    batchStatisticsFloat32(z, F, mean, variance);
+  } else if (p.training) {
     // In float64, E[z²] − E[z]² loses about mean²/σ² · 2⁻⁵² relative: harmless unless the
     // mean exceeds the spread a million times over.
     const n = B * T;
@@ -206,6 +215,32 @@ export function convBlockForward(
     mean,
     variance,
   };
+}
+
+/**
+ * tf.moments(z, [0, 1]) as the wasm backend computes it: float32 sums in position order,
+ * mean = Σz / n, variance = Σ fround(z − mean)² / n, each step rounded to float32.
+ */
+function batchStatisticsFloat32(
+  z: Float32Array,
+  F: number,
+  mean: Float32Array,
+  variance: Float32Array,
+): void {
+  const n = z.length / F;
+  const sum = new Float32Array(F); // every += rounds to float32
+  for (let i = 0; i < z.length; i += F) {
+    for (let f = 0; f < F; f++) sum[f] += z[i + f];
+  }
+  for (let f = 0; f < F; f++) mean[f] = sum[f] / n;
+  const squares = new Float32Array(F);
+  for (let i = 0; i < z.length; i += F) {
+    for (let f = 0; f < F; f++) {
+      const d = Math.fround(z[i + f] - mean[f]);
+      squares[f] += Math.fround(d * d);
+    }
+  }
+  for (let f = 0; f < F; f++) variance[f] = squares[f] / n;
 }
 
 /** x [B, L, C] copied into [B, paddedLength, C] at offset padLeft, zeros around it. */
