@@ -529,11 +529,10 @@ Deno.test("the generated loops give bitwise the reference loops' outputs and gra
       };
       const dy = normal(6 * g.pooledLength * s.filters);
       const run = (loops: "reference" | "generated") => {
-        const y = new Float32Array(dy.length);
-        const saved = convBlockForward(g, x, params, y, loops);
-        const grads = convBlockBackward(saved, dy, { params: true, input: true }, loops);
-        const paramsOnly = convBlockBackward(saved, dy, { params: true, input: false }, loops);
-        const inputOnly = convBlockBackward(saved, dy, { params: false, input: true }, loops);
+        const { y, saved } = convBlockForward(g, x, params, { loops });
+        const grads = convBlockBackward(saved, dy, { params: true, input: true }, { loops });
+        const paramsOnly = convBlockBackward(saved, dy, { params: true, input: false }, { loops });
+        const inputOnly = convBlockBackward(saved, dy, { params: false, input: true }, { loops });
         return { y, xHat: saved.xHat, argmax: saved.argmax, grads, paramsOnly, inputOnly };
       };
       const a = run("reference"), b = run("generated");

@@ -33,13 +33,25 @@ import { tf } from "../backend/tf.ts";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import {
   convBlockBackward,
+  type ConvBlockExecutor,
   convBlockForward,
   type ConvBlockGeometry,
   convBlockGeometry,
   type ConvBlockGradients,
   type ConvBlockSaved,
   type Padding,
+  serialExecutor,
 } from "./conv_block_kernels.ts";
+
+let currentExecutor: ConvBlockExecutor = serialExecutor;
+
+/**
+ * Where later calls run their batch-parallel passes: a worker pool (conv_block_pool.ts) to
+ * split the batch across cores, or null for this thread (the default).
+ */
+export function setConvBlockExecutor(executor: ConvBlockExecutor | null): void {
+  currentExecutor = executor ?? serialExecutor;
+}
 
 /** The kernel's name in tfjs' registry. */
 export const FUSED_CONV_BLOCK = "IegmFusedConvBlock1D";
@@ -69,6 +81,7 @@ export interface ConvBlockWeights {
 /** Where the kernel leaves its state for the gradient (and the layer's moving averages). */
 interface StateHolder {
   saved: ConvBlockSaved | null;
+  executor: ConvBlockExecutor;
 }
 
 type Attrs = ConvBlockOptions & { kernelSize: number; filters: number; state: StateHolder };
@@ -111,7 +124,7 @@ export function fusedConvBlock(
   convBlockGeometry(batch, length, inChannels, { kernelSize, filters, ...options });
   const inputs: tf.NamedTensorMap = { x, kernel, bias, gamma, beta };
   if (!options.training) Object.assign(inputs, { movingMean, movingVariance });
-  const state: StateHolder = { saved: null };
+  const state: StateHolder = { saved: null, executor: serialExecutor };
   const attrs: Attrs = { ...options, kernelSize, filters, state };
   const y = tf.engine().runKernel(
     FUSED_CONV_BLOCK,
@@ -165,15 +178,11 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo {
   const { x } = inputs;
   const g = convBlockGeometry(x.shape[0], x.shape[1], x.shape[2], attrs);
   const outShape = [g.batch, g.pooledLength, g.filters];
-  // Allocate first: allocating may grow the wasm heap and detach earlier views.
-  const out: tf.TensorInfo = isWasm(backend)
-    ? backend.makeOutput(outShape, "float32")
-    : { dataId: {}, shape: outShape, dtype: "float32" };
-  const y = isWasm(backend)
-    ? backend.typedArrayFromHeap(out) as Float32Array
-    : new Float32Array(g.batch * g.pooledLength * g.filters);
   const read = (name: string) => values(backend, inputs[name]);
-  const saved = convBlockForward(g, read("x"), {
+  const executor = currentExecutor;
+  // The heap views are read before the output is allocated: allocating may grow the wasm
+  // heap and detach them.
+  const { y, saved } = convBlockForward(g, read("x"), {
     kernel: read("kernel"),
     bias: read("bias"),
     gamma: read("gamma"),
@@ -184,16 +193,16 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo {
     training: attrs.training,
     lastMaxWins: isWasm(backend),
     float32Statistics: isWasm(backend),
-  }, y);
-  const result = isWasm(backend)
-    ? out
-    : (backend as unknown as { makeTensorInfo: MakeTensorInfo }).makeTensorInfo(
-      outShape,
-      "float32",
-      y,
-    );
+  }, { executor });
   attrs.state.saved = saved;
-  return result;
+  attrs.state.executor = executor;
+  if (isWasm(backend)) {
+    const out = backend.makeOutput(outShape, "float32");
+    (backend.typedArrayFromHeap(out) as Float32Array).set(y);
+    return out;
+  }
+  const cpu = backend as unknown as { makeTensorInfo: MakeTensorInfo };
+  return cpu.makeTensorInfo(outShape, "float32", y.buffer instanceof ArrayBuffer ? y : y.slice());
 }
 
 // ---------------------------------------------------------------------------------------
@@ -204,19 +213,21 @@ function gradient(
   _saved: tf.Tensor[],
   attrs: Attrs,
 ): Record<string, () => tf.Tensor> {
-  const s = attrs.state.saved;
+  const { saved: s, executor } = attrs.state;
   if (!s) throw new Error("Conv block gradient: the forward pass left no state");
   const dyValues = (Array.isArray(dy) ? dy[0] : dy).dataSync() as Float32Array;
   const g: ConvBlockGeometry = s.geometry;
   let params: ConvBlockGradients | null = null;
   const param = (key: keyof ConvBlockGradients, shape: number[]) => () => {
-    params ??= convBlockBackward(s, dyValues, { params: true, input: false });
+    params ??= convBlockBackward(s, dyValues, { params: true, input: false }, { executor });
     return tf.tensor(params[key]!, shape, "float32");
   };
   const f = [g.filters];
   const grads: Record<string, () => tf.Tensor> = {
     x: () => {
-      const r = convBlockBackward(s, dyValues, { params: params === null, input: true });
+      const r = convBlockBackward(s, dyValues, { params: params === null, input: true }, {
+        executor,
+      });
       params ??= r;
       return tf.tensor(r.dx!, [g.batch, g.length, g.inChannels], "float32");
     },

@@ -26,23 +26,49 @@
  * Sums run in float64 (JavaScript numbers); tensors are stored as float32, as tfjs stores them.
  */
 
-import {
-  type BackwardLoop,
-  backwardLoop,
-  type ConvForwardLoop,
-  convForwardLoop,
-  type NormalizePoolLoop,
-  normalizePoolLoop,
-} from "./conv_block_codegen.ts";
+import { type Loops, type PhaseJob, runPhase } from "./conv_block_phases.ts";
+
+export type { Loops } from "./conv_block_phases.ts";
 
 /** TF padding modes of the convolution. */
 export type Padding = "same" | "valid";
 
 /**
- * Which multiply-add loops to run: the plain ones in this file (the reference), or the
- * shape-specialized ones of conv_block_codegen.ts (bitwise equal, several times faster).
+ * Runs the batch-parallel phases and allocates the arrays they share. The serial one runs
+ * everything here; a worker pool (conv_block_pool.ts) splits the batch into `parts`.
  */
-export type Loops = "reference" | "generated";
+export interface ConvBlockExecutor {
+  parts: number;
+  float32(length: number): Float32Array;
+  float64(length: number): Float64Array;
+  int32(length: number): Int32Array;
+  /** Runs `job` over the whole batch of `batch` items. */
+  run(job: PhaseJob, batch: number): void;
+}
+
+/** Everything on this thread. */
+export const serialExecutor: ConvBlockExecutor = {
+  parts: 1,
+  float32: (n) => new Float32Array(n),
+  float64: (n) => new Float64Array(n),
+  int32: (n) => new Int32Array(n),
+  run: (job, batch) => runPhase(job, 0, 0, batch),
+};
+
+/** How to run a pass: which loops, on which executor (defaults: generated, serial). */
+export interface RunOptions {
+  loops?: Loops;
+  executor?: ConvBlockExecutor;
+}
+
+/** Σ over parts of a [parts, n] array, part by part. */
+function addParts(parts: Float64Array, n: number): Float64Array {
+  const out = parts.slice(0, n);
+  for (let at = n; at < parts.length; at += n) {
+    for (let i = 0; i < n; i++) out[i] += parts[at + i];
+  }
+  return out;
+}
 
 /** Shapes and offsets of one block applied to one input shape. All counts are ≥ 1. */
 export interface ConvBlockGeometry {
@@ -144,30 +170,44 @@ export interface ConvBlockParams {
 }
 
 /**
- * The forward pass: x [B, L, C] → y [B, P, F] (written into `y`), returning what the backward
- * pass needs. Training mode uses the batch statistics (returned in `mean`, `variance`).
+ * The forward pass: x [B, L, C] → y [B, P, F], and what the backward pass needs. Training
+ * mode uses the batch statistics (returned in `saved.mean`, `saved.variance`).
  */
 export function convBlockForward(
   g: ConvBlockGeometry,
   x: Float32Array,
   p: ConvBlockParams,
-  y: Float32Array,
-  loops: Loops = "generated",
-): ConvBlockSaved {
+  options: RunOptions = {},
+): { y: Float32Array; saved: ConvBlockSaved } {
+  const loops = options.loops ?? "generated";
+  const exec = options.executor ?? serialExecutor;
   const { batch: B, inChannels: C, kernelSize: K, filters: F, stride: S } = g;
   const { outLength: T, pool, pooledLength: P, paddedLength: Lp } = g;
   const KC = K * C;
-  const xPadded = padInput(g, x);
+  const xPadded = padInput(g, x, exec);
   const weightsT = new Float64Array(F * KC);
   for (let j = 0; j < KC; j++) {
     for (let f = 0; f < F; f++) weightsT[f * KC + j] = p.kernel[j * F + f];
   }
 
   // Pass 1: the convolution, with Σz and Σz² per filter on the way.
-  const z = new Float32Array(B * T * F);
-  const sums = new Float64Array(2 * F);
-  const conv = loops === "generated" ? convForwardLoop(KC, F, S * C) : convForwardReference;
-  conv(xPadded, weightsT, p.bias, z, B, T, Lp * C, S * C, sums);
+  const z = exec.float32(B * T * F);
+  const sumParts = exec.float64(exec.parts * 2 * F);
+  exec.run({
+    kind: "conv",
+    loops,
+    kc: KC,
+    filters: F,
+    step: S * C,
+    outLength: T,
+    xRow: Lp * C,
+    xPadded,
+    weightsT,
+    bias: p.bias.slice(),
+    z,
+    sums: sumParts,
+  }, B);
+  const sums = addParts(sumParts, 2 * F);
 
   const mean = new Float32Array(F);
   const variance = new Float32Array(F);
@@ -191,30 +231,37 @@ export function convBlockForward(
   for (let f = 0; f < F; f++) rstd[f] = 1 / Math.sqrt(variance[f] + p.epsilon);
 
   // Pass 2: normalize in place (z becomes x̂), ReLU and max-pool.
-  const xHat = z;
-  const argmax = new Int32Array(B * P * F);
-  const normalizePool = loops === "generated"
-    ? normalizePoolLoop(F, pool, p.lastMaxWins)
-    : normalizePoolReference;
-  normalizePool(xHat, mean, rstd, gamma, p.beta, y, argmax, {
-    batch: B,
+  const y = exec.float32(B * P * F);
+  const argmax = exec.int32(B * P * F);
+  exec.run({
+    kind: "normalizePool",
+    loops,
+    filters: F,
     outLength: T,
     pooled: P,
     pool,
     lastMaxWins: p.lastMaxWins,
-  });
-  return {
+    z,
+    mean,
+    rstd,
+    gamma,
+    beta: p.beta.slice(),
+    y,
+    argmax,
+  }, B);
+  const saved = {
     geometry: g,
     training: p.training,
     xPadded,
     weightsT,
-    xHat,
+    xHat: z,
     argmax,
     gamma,
     rstd,
     mean,
     variance,
   };
+  return { y, saved };
 }
 
 /**
@@ -244,82 +291,15 @@ function batchStatisticsFloat32(
 }
 
 /** x [B, L, C] copied into [B, paddedLength, C] at offset padLeft, zeros around it. */
-function padInput(g: ConvBlockGeometry, x: Float32Array): Float32Array {
+function padInput(g: ConvBlockGeometry, x: Float32Array, exec: ConvBlockExecutor): Float32Array {
   const { batch: B, length: L, inChannels: C, padLeft, paddedLength: Lp } = g;
-  if (padLeft === 0 && Lp === L) return x.slice();
-  const out = new Float32Array(B * Lp * C);
+  const out = exec.float32(B * Lp * C);
   const copied = Math.min(L, Lp - padLeft) * C; // 'valid' may leave a tail of x unread
   for (let b = 0; b < B; b++) {
     out.set(x.subarray(b * L * C, b * L * C + copied), (b * Lp + padLeft) * C);
   }
   return out;
 }
-
-/**
- * The convolution, plainly: one dot product of length K·C per (b, t, f); the window
- * x[b, t·S − padLeft + k, c] for k < K, c < C is contiguous in the padded input, `step` = S·C
- * apart from one t to the next.
- */
-const convForwardReference: ConvForwardLoop = (x, wT, bias, z, B, T, xRow, step, sums) => {
-  const F = bias.length;
-  const KC = wT.length / F;
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const o = b * xRow + t * step;
-      const zo = (b * T + t) * F;
-      for (let f = 0; f < F; f++) {
-        const wo = f * KC;
-        let acc = bias[f];
-        for (let j = 0; j < KC; j++) acc += wT[wo + j] * x[o + j];
-        z[zo + f] = acc;
-        const v = z[zo + f]; // as stored, in float32
-        sums[f] += v;
-        sums[F + f] += v * v;
-      }
-    }
-  }
-};
-
-/**
- * Normalization and pooling, plainly: x̂ = (z − μ)·r in place, then per window and filter the
- * maximum of γ·x̂ + β (rounded to float32, as tfjs compares the ReLU outputs). max(relu(v)) =
- * relu(max(v)), and a window whose maximum is ≤ 0 passes no gradient (argmax −1).
- */
-const normalizePoolReference: NormalizePoolLoop = (
-  xHat,
-  mean,
-  rstd,
-  gamma,
-  beta,
-  y,
-  argmax,
-  sizes,
-) => {
-  const { batch: B, outLength: T, pooled: P, pool, lastMaxWins } = sizes;
-  const F = mean.length;
-  for (let i = 0; i < xHat.length; i += F) {
-    for (let f = 0; f < F; f++) xHat[i + f] = (xHat[i + f] - mean[f]) * rstd[f];
-  }
-  for (let b = 0; b < B; b++) {
-    for (let q = 0; q < P; q++) {
-      const yo = (b * P + q) * F;
-      const t0 = q * pool;
-      for (let f = 0; f < F; f++) {
-        let best = -Infinity;
-        let at = -1;
-        for (let i = 0, xo = (b * T + t0) * F + f; i < pool; i++, xo += F) {
-          const v = Math.fround(gamma[f] * xHat[xo] + beta[f]);
-          if (v > best || (lastMaxWins && v === best)) {
-            best = v;
-            at = t0 + i;
-          }
-        }
-        y[yo + f] = best > 0 ? best : 0;
-        argmax[yo + f] = best > 0 ? at : -1;
-      }
-    }
-  }
-};
 
 /** Gradients of the block; each present only if asked for. */
 export interface ConvBlockGradients {
@@ -340,8 +320,10 @@ export function convBlockBackward(
   s: ConvBlockSaved,
   dy: Float32Array,
   want: { params: boolean; input: boolean },
-  loops: Loops = "generated",
+  options: RunOptions = {},
 ): ConvBlockGradients {
+  const loops = options.loops ?? "generated";
+  const exec = options.executor ?? serialExecutor;
   const g = s.geometry;
   const { batch: B, inChannels: C, kernelSize: K, filters: F, stride: S } = g;
   const { outLength: T, pool, pooledLength: P, paddedLength: Lp } = g;
@@ -374,26 +356,35 @@ export function convBlockBackward(
     }
   }
 
-  const dWT = want.params ? new Float64Array(F * KC) : null;
-  const dBias = new Float64Array(F);
-  const dxPadded = want.input ? new Float32Array(B * Lp * C) : null;
-  const sweep = loops === "generated" ? backwardLoop(KC, F, S * C, want) : backwardReference;
-  const sizes = { batch: B, outLength: T, pooled: P, pool, xRow: Lp * C, step: S * C };
-  sweep(
-    s.xPadded,
-    s.weightsT,
+  const dWTParts = want.params ? exec.float64(exec.parts * F * KC) : null;
+  const dBiasParts = exec.float64(exec.parts * F);
+  const dxPadded = want.input ? exec.float32(B * Lp * C) : null;
+  exec.run({
+    kind: "backward",
+    loops,
+    kc: KC,
+    filters: F,
+    step: S * C,
+    outLength: T,
+    pooled: P,
+    pool,
+    xRow: Lp * C,
+    dense: s.training,
+    want,
+    xPadded: s.xPadded,
+    weightsT: s.weightsT,
     xHat,
     argmax,
-    dy,
+    dy: exec.parts > 1 ? copyInto(exec.float32(dy.length), dy) : dy,
     a,
     bc,
     cc,
-    dWT,
-    dBias,
+    dWT: dWTParts,
+    dBias: dBiasParts,
     dxPadded,
-    sizes,
-    s.training,
-  );
+  }, B);
+  const dWT = dWTParts ? addParts(dWTParts, F * KC) : null;
+  const dBias = addParts(dBiasParts, F);
 
   const out: ConvBlockGradients = {};
   if (want.params) {
@@ -418,65 +409,10 @@ export function convBlockBackward(
   return out;
 }
 
-/**
- * The backward sweep, plainly: for each conv position, dz per filter (float32, as tfjs would
- * hold it), then dbias, dW (float64 accumulators) and dx (Σ over filters in float64, added
- * once to the float32 dx).
- */
-const backwardReference: BackwardLoop = (
-  x,
-  wT,
-  xHat,
-  argmax,
-  dy,
-  a,
-  bc,
-  cc,
-  dWT,
-  dBias,
-  dx,
-  sizes,
-  dense,
-) => {
-  const { batch: B, outLength: T, pooled: P, pool, xRow, step } = sizes;
-  const F = a.length;
-  const KC = wT.length / F;
-  const dz = new Float64Array(F);
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const zo = (b * T + t) * F;
-      const q = Math.floor(t / pool);
-      const winnerAt = q < P ? (b * P + q) * F : -1;
-      let any = dense;
-      for (let f = 0; f < F; f++) {
-        let d = bc[f] + cc[f] * xHat[zo + f];
-        if (winnerAt >= 0 && argmax[winnerAt + f] === t) {
-          d += a[f] * dy[winnerAt + f];
-          any = true;
-        }
-        dz[f] = d;
-      }
-      if (!any) continue; // inference mode: dz is 0 away from the winners
-      for (let f = 0; f < F; f++) {
-        dz[f] = Math.fround(dz[f]);
-        dBias[f] += dz[f];
-      }
-      const o = b * xRow + t * step;
-      if (dWT) {
-        for (let f = 0; f < F; f++) {
-          for (let j = 0; j < KC; j++) dWT[f * KC + j] += dz[f] * x[o + j];
-        }
-      }
-      if (dx) {
-        for (let j = 0; j < KC; j++) {
-          let sum = 0;
-          for (let f = 0; f < F; f++) sum += dz[f] * wT[f * KC + j];
-          dx[o + j] += sum;
-        }
-      }
-    }
-  }
-};
+function copyInto(to: Float32Array, from: Float32Array): Float32Array {
+  to.set(from);
+  return to;
+}
 
 /** The inverse of padInput for gradients: [B, paddedLength, C] → [B, L, C]. */
 function cropInput(g: ConvBlockGeometry, padded: Float32Array): Float32Array {
