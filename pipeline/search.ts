@@ -85,6 +85,12 @@ const command: CommandSpec = {
       description: "Random draws above this many estimated MACs are skipped.",
       default: String(DEFAULT_MAX_MACS),
     },
+    "max-instructions": {
+      type: "string",
+      value: "N",
+      description: "Screened candidates above N Cortex-M4 instructions are not promoted.",
+      default: "65000",
+    },
     "train-stride": {
       type: "string",
       value: "N",
@@ -131,6 +137,7 @@ async function main(): Promise<void> {
       seed: intOption(args, "seed")!,
       workers: intOption(args, "workers", 1, 64)!,
       maxMacs: numberOption(args, "max-macs", 1)!,
+      maxInstructions: intOption(args, "max-instructions", 1)!,
       trainStride: intOption(args, "train-stride", 1, 1000)!,
       maxEpochs: intOption(args, "max-epochs", 1),
       quick: args.quick === true,

@@ -7,7 +7,8 @@
  *
  * Promotion rule (legible on purpose): after screening, a candidate goes to the full CV when
  * its screening value (contest score, or 100·Fβ without M4 figures) is within `promoteMargin`
- * of the best screening value seen so far. Full jobs run before new screens.
+ * of the best screening value seen so far and it needs at most `maxInstructions` Cortex-M4
+ * instructions. Full jobs run before new screens.
  */
 import { join, resolve } from "node:path";
 import { type Dataset, loadDataset, subjectFolds } from "../data/mod.ts";
@@ -40,6 +41,8 @@ export interface SearchOptions {
   seed: number;
   workers: number;
   maxMacs: number;
+  /** Screened candidates with more Cortex-M4 instructions than this are not promoted. */
+  maxInstructions: number;
   /** Train on every n-th segment of the training subjects (EvaluateCandidateOptions). */
   trainStride: number;
   /** Caps every candidate's epochs (undefined: the candidate's own). */
@@ -74,7 +77,11 @@ export async function runSearch(given: SearchOptions): Promise<TableRow[]> {
   const rows = [...table.rows];
   const value = (r: TableRow) =>
     r.result ? (r.result.score ?? 100 * r.result.fbeta_int8) : -Infinity;
-  for (const r of rows) if (r.stage === "screen" && r.result) screened.set(r.id, value(r));
+  // Candidates over the instruction budget are screened but never promoted.
+  const promotable = (r: TableRow) =>
+    r.stage === "screen" && r.result !== undefined &&
+    (r.result.instructions ?? 0) <= options.maxInstructions;
+  for (const r of rows) if (promotable(r)) screened.set(r.id, value(r));
   const screening = options.screenFolds < options.folds;
   const pendingScreens = candidates.filter((c) =>
     !done.has(rowKey(candidateId(c), screening ? "screen" : "full"))
@@ -134,7 +141,7 @@ export async function runSearch(given: SearchOptions): Promise<TableRow[]> {
     rows.push(row);
     done.add(key);
     running.delete(key);
-    if (stage === "screen" && row.result) screened.set(id, value(row));
+    if (promotable(row)) screened.set(id, value(row));
     log(`search: done ${id} ${stage}: ${summarize(row)}`);
   };
 

@@ -223,6 +223,17 @@ function compactWith(change: Partial<Candidate>): Candidate {
 
 const RICH_AUG = { signFlip: true, noiseStd: 0.02, amplitudeScale: 0.2, timeShift: 64 };
 
+/** A fine-resolution point: `conv` → pool 4 → c6k5s2 → dense 16, rich augmentation, changed. */
+function fine(change: Partial<Candidate>): Candidate {
+  return compactWith({
+    pool: 4,
+    conv2: { filters: 6, kernel: 5, stride: 2 },
+    dense: [16],
+    augmentation: RICH_AUG,
+    ...change,
+  });
+}
+
 /**
  * Hand-picked points near the winner's shape, cheapest first in spirit: the compact baseline,
  * a longer schedule, richer augmentation, wider/narrower first convolutions and dense heads.
@@ -246,6 +257,18 @@ export const SEEDS: readonly Candidate[] = [
     dense: [16],
     augmentation: RICH_AUG,
   }),
+  // Third round: around the best screened point (c3k15s6 → p4 → c6k5s2 → d16).
+  fine({ conv: { filters: 3, kernel: 15, stride: 6 }, dropout: 0.2 }),
+  fine({
+    conv: { filters: 3, kernel: 15, stride: 6 },
+    augmentation: { ...RICH_AUG, amplitudeScale: 0.4, timeShift: 250 },
+  }),
+  fine({
+    conv: { filters: 4, kernel: 15, stride: 8 },
+    conv2: { filters: 8, kernel: 5, stride: 2 },
+  }),
+  fine({ conv: { filters: 3, kernel: 9, stride: 6 }, conv2: { filters: 8, kernel: 5, stride: 2 } }),
+  fine({ conv: { filters: 3, kernel: 15, stride: 8 } }),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
   compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),

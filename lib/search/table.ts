@@ -3,7 +3,7 @@
  * (candidate, stage). Lines are only ever appended whole, in one write; a crash during that
  * write can leave a torn last line (no trailing newline, or unparsable), which
  * {@linkcode readTable} reports and skips and {@linkcode repairTable} cuts off before the next
- * append. Resuming a search = skipping the (id, stage) pairs already in the table.
+ * append. Resuming a search = skipping the (id, stage) pairs already in the table with a result.
  */
 import type { Candidate } from "./space.ts";
 import type { CandidateResult } from "./evaluate_candidate.ts";
@@ -115,9 +115,13 @@ export function rowKey(id: string, stage: Stage): string {
   return `${id}/${stage}`;
 }
 
-/** Keys of every finished (candidate, stage) in `rows`, for resuming. */
+/**
+ * Keys of every (candidate, stage) in `rows` that finished with a result, for resuming. Failed
+ * rows stay in the table but are tried again (a failure may come from the machine, such as a
+ * killed worker, rather than from the candidate).
+ */
 export function finishedKeys(rows: readonly TableRow[]): Set<string> {
-  return new Set(rows.map((r) => rowKey(r.id, r.stage)));
+  return new Set(rows.filter((r) => r.result !== undefined).map((r) => rowKey(r.id, r.stage)));
 }
 
 /**

@@ -34,6 +34,8 @@ Deno.test("appendRow() then readTable() gives the rows back; a missing file is e
   assert.deepEqual(skipped, []);
   assert.equal(tornTail, false);
   assert.deepEqual([...finishedKeys(rows)], ["a/screen", "a/full"]);
+  const failed = { ...row("b", "screen", null), result: undefined, error: "killed" };
+  assert.deepEqual([...finishedKeys([...rows, failed])], ["a/screen", "a/full"]);
 });
 
 Deno.test("parseTable() skips a torn last line and reports it", () => {
