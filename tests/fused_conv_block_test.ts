@@ -22,6 +22,8 @@ import {
   convBlockGeometry,
   type Padding,
 } from "../lib/fused/conv_block_kernels.ts";
+import { setConvBlockExecutor } from "../lib/fused/conv_block.ts";
+import { ConvBlockPool } from "../lib/fused/conv_block_pool.ts";
 import { loadRun } from "../lib/train/run_dir.ts";
 import { Prng } from "../lib/train/prng.ts";
 
@@ -540,5 +542,55 @@ Deno.test("the generated loops give bitwise the reference loops' outputs and gra
       assert.deepEqual(a.paramsOnly.dKernel, a.grads.dKernel);
       assert.deepEqual(a.inputOnly.dx, a.grads.dx);
     }
+  }
+});
+
+Deno.test("the worker pool (main thread + 1 worker) gives the serial results and the stock chain's", () => {
+  const pool = new ConvBlockPool(1);
+  try {
+    for (const s of [SHAPES[0], SHAPES[3], SHAPES[4]]) {
+      const rng = new Prng(77 + s.kernel);
+      const g = convBlockGeometry(9, s.length, s.inChannels, { kernelSize: s.kernel, ...s });
+      const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+      const x = normal(9 * s.length * s.inChannels);
+      const params = {
+        kernel: normal(s.kernel * s.inChannels * s.filters),
+        bias: normal(s.filters),
+        gamma: normal(s.filters),
+        beta: normal(s.filters),
+        epsilon: 1e-3,
+        training: true,
+        lastMaxWins: true,
+        float32Statistics: true,
+      };
+      const dy = normal(9 * g.pooledLength * s.filters);
+      const run = (executor?: ConvBlockPool) => {
+        const { y, saved } = convBlockForward(g, x, params, { executor });
+        const grads = convBlockBackward(saved, dy, { params: true, input: true }, { executor });
+        return { y, xHat: saved.xHat, argmax: saved.argmax, grads };
+      };
+      const serial = run(), parallel = run(pool);
+      // Equal but for the order of the float64 additions of the two halves' accumulators.
+      assert.deepEqual(Array.from(parallel.y), Array.from(serial.y), s.name);
+      assert.deepEqual(Array.from(parallel.argmax), Array.from(serial.argmax), s.name);
+      assert.deepEqual(Array.from(parallel.grads.dx!), Array.from(serial.grads.dx!), s.name);
+      for (const key of ["dKernel", "dBias", "dGamma", "dBeta"] as const) {
+        assert.ok(
+          relativeError(parallel.grads[key]!, serial.grads[key]!) <= 1e-6,
+          `${s.name} ${key}`,
+        );
+      }
+    }
+    // Through tfjs: the layer on the pool against the stock chain.
+    setConvBlockExecutor(pool);
+    const s = SHAPES[3];
+    const rng = new Prng(3);
+    const weights = randomWeights(s, rng);
+    const x = randomInput(12, s, rng, 0.5);
+    compare(s, weights, x, rng, "mix on the pool");
+    tf.dispose([...weights, x]);
+  } finally {
+    setConvBlockExecutor(null);
+    pool.terminate();
   }
 });
