@@ -11,8 +11,12 @@ import {
   parseCommand,
   requireString,
   runMain,
+  UsageError,
 } from "../lib/cli/args.ts";
 import {
+  candidateHyper,
+  candidateQuant,
+  candidateSpec,
   DEFAULT_MAX_MACS,
   formatTable,
   paretoFront,
@@ -115,6 +119,12 @@ const command: CommandSpec = {
       type: "boolean",
       description: "Only print the table and rewrite the report from results.jsonl.",
     },
+    show: {
+      type: "string",
+      value: "ID",
+      description: "Print candidate ID's ArchSpec, hyper-parameters and quantization options " +
+        "as JSON (from results.jsonl) and exit.",
+    },
     top: { type: "string", value: "N", description: "Rows in the printed table.", default: "10" },
     json: { type: "boolean", description: "Print the ranked rows as JSON instead of a table." },
   },
@@ -125,6 +135,19 @@ async function main(): Promise<void> {
   const out = requireString(args, "out");
   const folds = intOption(args, "folds", 2, 60)!;
   const top = intOption(args, "top", 1)!;
+  if (typeof args.show === "string") {
+    const { rows } = await readTable(join(out, "results.jsonl"));
+    const row = rows.find((r) => r.id === args.show);
+    if (!row) throw new UsageError(`No candidate ${args.show} in ${join(out, "results.jsonl")}`);
+    const c = row.candidate;
+    const spec = candidateSpec(c);
+    console.log(JSON.stringify(
+      { id: row.id, candidate: c, spec, hyper: candidateHyper(c), quantize: candidateQuant(c) },
+      null,
+      2,
+    ));
+    return;
+  }
   if (!args.report) {
     await runSearch({
       out,

@@ -56,6 +56,13 @@ Deno.test("search --quick scores a candidate, screens then promotes it, and resu
   await Deno.stat(join(out, "report.html"));
   await Deno.stat(join(out, "pareto.svg"));
 
+  // --show prints the ArchSpec and hyper-parameters of a candidate in the table.
+  const shown = await search("--out", out, "--show", rows[0].id);
+  assert.equal(shown.code, 0, shown.stderr);
+  const detail = JSON.parse(shown.stdout);
+  assert.equal(detail.spec.name, `search-${rows[0].id}`);
+  assert.equal(detail.hyper.epochs, rows[0].candidate.epochs);
+
   // The rerun starts no job and trains nothing: the fold caches stay as they were.
   const fold0 = join(out, "candidates", rows[0].id, "fold-0.json");
   const before = (await Deno.stat(fold0)).mtime;
