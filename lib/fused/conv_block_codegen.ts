@@ -73,6 +73,41 @@ export type BackwardLoop = (
 const forwardCache = new Map<string, ConvForwardLoop>();
 const backwardCache = new Map<string, BackwardLoop>();
 const normalizePoolCache = new Map<string, NormalizePoolLoop>();
+const statisticsCache = new Map<number, StatisticsFloat32Loop>();
+
+/**
+ * tf.moments over all positions as the wasm backend computes it: float32 sums in position
+ * order, mean = Σz / n, variance = Σ fround(fround(z − mean)²) / n, every step in float32.
+ */
+export type StatisticsFloat32Loop = (
+  z: Float32Array,
+  mean: Float32Array,
+  variance: Float32Array,
+) => void;
+
+/** The float32 statistics loop for `filters` channels. */
+export function statisticsFloat32Loop(filters: number): StatisticsFloat32Loop {
+  let loop = statisticsCache.get(filters);
+  if (loop) return loop;
+  const Fs = range(filters), F = filters;
+  const body = [
+    `const n = z.length / ${F};`,
+    ...Fs.map((f) => `let s${f} = 0, q${f} = 0;`),
+    `for (let i = 0; i < z.length; i += ${F}) {`,
+    ...Fs.map((f) => `  s${f} = Math.fround(s${f} + z[i + ${f}]);`),
+    "}",
+    ...Fs.map((f) => `const m${f} = Math.fround(s${f} / n); mean[${f}] = m${f};`),
+    `for (let i = 0; i < z.length; i += ${F}) {`,
+    ...Fs.map((f) =>
+      `  const d${f} = Math.fround(z[i + ${f}] - m${f}); q${f} = Math.fround(q${f} + Math.fround(d${f} * d${f}));`
+    ),
+    "}",
+    ...Fs.map((f) => `variance[${f}] = q${f} / n;`),
+  ];
+  loop = new Function("z", "mean", "variance", body.join("\n")) as StatisticsFloat32Loop;
+  statisticsCache.set(filters, loop);
+  return loop;
+}
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 

@@ -26,6 +26,7 @@
  * Sums run in float64 (JavaScript numbers); tensors are stored as float32, as tfjs stores them.
  */
 
+import { statisticsFloat32Loop } from "./conv_block_codegen.ts";
 import { type Loops, type PhaseJob, runPhase } from "./conv_block_phases.ts";
 
 export type { Loops } from "./conv_block_phases.ts";
@@ -212,7 +213,8 @@ export function convBlockForward(
   const mean = new Float32Array(F);
   const variance = new Float32Array(F);
   if (p.training && p.float32Statistics) {
-    batchStatisticsFloat32(z, F, mean, variance);
+    const statistics = loops === "generated" ? statisticsFloat32Loop(F) : batchStatisticsFloat32;
+    statistics(z, mean, variance);
   } else if (p.training) {
     // In float64, E[z²] − E[z]² loses about mean²/σ² · 2⁻⁵² relative: harmless unless the
     // mean exceeds the spread a million times over.
@@ -268,12 +270,8 @@ export function convBlockForward(
  * tf.moments(z, [0, 1]) as the wasm backend computes it: float32 sums in position order,
  * mean = Σz / n, variance = Σ fround(z − mean)² / n, each step rounded to float32.
  */
-function batchStatisticsFloat32(
-  z: Float32Array,
-  F: number,
-  mean: Float32Array,
-  variance: Float32Array,
-): void {
+function batchStatisticsFloat32(z: Float32Array, mean: Float32Array, variance: Float32Array): void {
+  const F = mean.length;
   const n = z.length / F;
   const sum = new Float32Array(F); // every += rounds to float32
   for (let i = 0; i < z.length; i += F) {
