@@ -8,10 +8,14 @@
  * - "nnom front end": the three branches, concatenation and the mix block;
  * - "nnom train step": a whole Adam step of nnom (GRU, dense head) with stock or fused blocks.
  *
+ * "fused, 2 cores" runs the blocks' passes on a ConvBlockPool (main thread + 1 worker).
+ *
  *   deno bench -A bench/fused_conv_block_bench.ts
  */
 import { setupBackend, tf } from "../lib/backend/mod.ts";
+import { setConvBlockExecutor } from "../lib/fused/conv_block.ts";
 import { fusedConvBlock } from "../lib/fused/conv_block_layer.ts";
+import { ConvBlockPool } from "../lib/fused/conv_block_pool.ts";
 import { Prng } from "../lib/train/prng.ts";
 
 const BATCH = 256;
@@ -122,15 +126,32 @@ function frontEndModel(fused: boolean): tf.LayersModel {
   return tf.model({ inputs: input, outputs: frontEnd(fused, input) });
 }
 
-for (const fused of [false, true]) {
-  const kind = fused ? "fused" : "stock";
+const pool = new ConvBlockPool(1);
+globalThis.addEventListener("unload", () => pool.terminate());
+
+/** `step` with the conv blocks on the pool (and back to serial after). */
+function onPool(step: () => void): () => void {
+  return () => {
+    setConvBlockExecutor(pool);
+    try {
+      step();
+    } finally {
+      setConvBlockExecutor(null);
+    }
+  };
+}
+
+for (const variant of ["stock", "fused", "fused, 2 cores"] as const) {
+  const fused = variant !== "stock";
+  const kind = variant;
+  const wrap = variant === "fused, 2 cores" ? onPool : (step: () => void) => step;
   Deno.bench({
     name: `b5 block fwd+bwd, ${BATCH} segments, ${kind}`,
     group: "b5",
     baseline: !fused,
     n: 30,
     warmup: 3,
-    fn: gradientStep(b5Model(fused)),
+    fn: wrap(gradientStep(b5Model(fused))),
   });
   Deno.bench({
     name: `nnom front end fwd+bwd, ${BATCH} segments, ${kind}`,
@@ -138,7 +159,7 @@ for (const fused of [false, true]) {
     baseline: !fused,
     n: 15,
     warmup: 2,
-    fn: gradientStep(frontEndModel(fused)),
+    fn: wrap(gradientStep(frontEndModel(fused))),
   });
   Deno.bench({
     name: `nnom train step, ${BATCH} segments, ${kind}`,
@@ -146,6 +167,6 @@ for (const fused of [false, true]) {
     baseline: !fused,
     n: 10,
     warmup: 2,
-    fn: trainStep(nnomModel(fused)),
+    fn: wrap(trainStep(nnomModel(fused))),
   });
 }
