@@ -13,8 +13,9 @@ import {
   runMain,
   UsageError,
 } from "../lib/cli/args.ts";
-import { loadDataset } from "../lib/data/mod.ts";
-import { DEFAULT_MODEL, resolveModel } from "../lib/models/mod.ts";
+import { type Dataset, loadDataset, subset } from "../lib/data/mod.ts";
+import { DEFAULT_MODEL, resolveModel, validationSubjectsOf } from "../lib/models/mod.ts";
+import { evenlySpaced, segmentsOfSubjects } from "../lib/quant/segments.ts";
 import {
   boardQemuArgs,
   type BoardScore,
@@ -25,16 +26,37 @@ import {
 import { CYCLES_PER_INSTRUCTION } from "../lib/metrics/mod.ts";
 import { requireToolsFor } from "../lib/firmware/toolchain.ts";
 
+const DEFAULT_DATA =
+  new URL("../../shared/iegm/tinyml_contest_data_training.tar.gz", import.meta.url)
+    .pathname;
+
 const command: CommandSpec = {
-  usage: "deno task board --data <dir|archive> --index <csv> [--model DIR|NAME] [--boards N]\n" +
+  usage:
+    "deno task board [--data <dir|archive>] [--index <csv>] [--model DIR|NAME] [--boards N]\n" +
     "       deno task board --serve [--model DIR|NAME]",
   summary: "Score a quantized model over the emulated board's serial line (QEMU mps2-an386, " +
     "the contest's protocol): confusion matrix, accuracy, precision, sensitivity, Fβ, average " +
     "estimated inference time and the estimated contest score; every class is checked " +
     "against the TypeScript int8 interpreter.",
   options: {
-    data: { type: "string", value: "PATH", description: "IEGM data directory or .tar.gz archive." },
-    index: { type: "string", value: "CSV", description: "Index CSV of the segments to send." },
+    data: {
+      type: "string",
+      value: "PATH",
+      description: "IEGM data directory or .tar.gz archive.",
+      default: DEFAULT_DATA,
+    },
+    index: {
+      type: "string",
+      value: "CSV",
+      description: "Index CSV of the segments to send (default: every segment of the subjects " +
+        "the model's training run held out, when its run is beside the IR; else every segment).",
+    },
+    segments: {
+      type: "string",
+      value: "N",
+      description: "Send only N of those segments, evenly spaced (0 = all).",
+      default: "0",
+    },
     model: {
       type: "string",
       value: "DIR|NAME",
@@ -45,7 +67,7 @@ const command: CommandSpec = {
       type: "string",
       value: "N",
       description: "Emulated boards run side by side, one QEMU each.",
-      default: "1",
+      default: "3",
     },
     json: { type: "boolean", description: "Print one JSON object instead of the report." },
     serve: {
@@ -65,9 +87,13 @@ await runMain(async () => {
   await requireToolsFor("m4");
   if (args.serve) return await serve(await buildBoardImage(ir));
   const data = requireString(args, "data");
-  const index = requireString(args, "index");
   const boards = intOption(args, "boards", 1, 16)!;
-  const dataset = await loadDataset({ data, index });
+  const dataset = await chooseSegments(
+    data,
+    typeof args.index === "string" ? args.index : undefined,
+    path,
+    intOption(args, "segments", 0)!,
+  );
   const texts = await readSegmentTexts(data, dataset.files);
   let shown = 0;
   const result = await scoreOnBoard(ir, dataset, texts, {
@@ -84,6 +110,24 @@ await runMain(async () => {
   console.log(args.json ? JSON.stringify(result) : readable(result, path, boards));
   if (result.mismatches.length > 0 || result.protocolErrors.length > 0) Deno.exit(1);
 });
+
+/**
+ * The segments of `index`, or without one the held-out subjects' of the model at `irPath`
+ * (every segment when its training run is not beside it); `count` of them evenly spaced.
+ */
+async function chooseSegments(
+  data: string,
+  index: string | undefined,
+  irPath: string,
+  count: number,
+): Promise<Dataset> {
+  const dataset = await loadDataset({ data, index });
+  const subjects = index === undefined ? await validationSubjectsOf(irPath) : null;
+  const all = subjects
+    ? segmentsOfSubjects(dataset, subjects)
+    : Array.from({ length: dataset.size }, (_, i) => i);
+  return subset(dataset, count > 0 ? evenlySpaced(all, count) : all);
+}
 
 /** Runs QEMU in the foreground with UART0 on a pty and the monitor on this terminal. */
 async function serve(elf: string): Promise<void> {

@@ -14,25 +14,29 @@ enum {
   CSR_COUNTFLAG = 1u << 16,
 };
 
-void systick_start(void) {
-  SYST_RVR = SYSTICK_PERIOD - 1u;
-  SYST_CVR = 0; /* any write clears the count: it reloads on the next tick */
+/* Runs SysTick with a period of `period` ticks, from a cleared count and COUNTFLAG. */
+static void run(uint32_t period) {
+  SYST_CSR = 0;
+  SYST_RVR = period - 1u;
+  SYST_CVR = 0;   /* any write clears the count: it reloads on the next tick */
+  (void)SYST_CSR; /* clears COUNTFLAG */
   SYST_CSR = CSR_ENABLE | CSR_TICKINT | CSR_CLKSOURCE_CPU;
 }
 
+void systick_start(void) { run(SYSTICK_PERIOD); }
+
+void systick_stop(void) { SYST_CSR = 0; }
+
 void systick_sleep(uint32_t ticks) {
-  SYST_CSR = 0;
-  SYST_RVR = ticks - 1u;
-  SYST_CVR = 0;
-  (void)SYST_CSR; /* clears COUNTFLAG */
-  SYST_CSR = CSR_ENABLE | CSR_TICKINT | CSR_CLKSOURCE_CPU;
+  if (ticks == 0) return;
+  run(ticks);
   for (;;) {
     if (systick_wrapped()) break;
     wake_clear();
     if (systick_wrapped()) break; /* wrapped while clearing: its wake-up may be gone */
     wake_wait();
   }
-  systick_start();
+  systick_stop();
 }
 
 uint32_t systick_now(void) { return SYST_CVR; }

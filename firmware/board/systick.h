@@ -1,9 +1,13 @@
 /*
- * The Cortex-M4 SysTick as a free-running 24-bit down-counter on the processor clock. Under
- * QEMU's mps2-an386 the processor clock is 25 MHz of virtual time; with -icount shift=0
- * virtual time advances 1 ns per executed instruction, so one tick is exactly 40 instructions
+ * The Cortex-M4 SysTick as a 24-bit down-counter on the processor clock. Under QEMU's
+ * mps2-an386 the processor clock is 25 MHz of virtual time; with -icount shift=0 virtual time
+ * advances 1 ns per executed instruction, so one tick is exactly 40 instructions
  * (docs/board-protocol.md §5). Its interrupt is enabled but never taken (the board runs with
  * PRIMASK set, see wake.h): a wrap only wakes the core from WFI, every 2^24 ticks (0.67 s).
+ *
+ * The board keeps SysTick stopped while it sleeps waiting for the host's samples: under
+ * -icount, a running timer makes QEMU re-arm its clock-warp timer every time the core sleeps,
+ * which doubled QEMU's work per received byte (docs/board-protocol.md §6).
  */
 #ifndef IEGM_SYSTICK_H
 #define IEGM_SYSTICK_H
@@ -16,9 +20,12 @@
 /** Starts SysTick counting down from 2^24 − 1 on the processor clock, wrapping. */
 void systick_start(void);
 
+/** Stops SysTick: no timer runs while the core sleeps. */
+void systick_stop(void);
+
 /**
- * Sleeps `ticks` (> 0) in WFI: SysTick runs one period of `ticks`, whose wrap wakes the core;
- * then restarts it as systick_start() does. Uses wake.h, so wake_init() must have run.
+ * Sleeps `ticks` in WFI (returns at once for 0): SysTick runs one period of `ticks`, whose wrap
+ * wakes the core; leaves SysTick stopped. Uses wake.h, so wake_init() must have run.
  */
 void systick_sleep(uint32_t ticks);
 

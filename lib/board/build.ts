@@ -31,17 +31,35 @@ export const INSTRUCTIONS_PER_TICK = 1e9 / QEMU_MPS2_CLOCK_HZ;
 /** The contest's line speed; QEMU ignores it, a real board would not. */
 export const BAUD = 115_200;
 /**
- * Pause between a reply and the next "begin": the host script reads the 10-byte reply, then
- * empties its input buffer, so a "begin" arriving before that is lost. The contest board
- * paused ~1 ms (HAL_Delay(1)); so does this one. (Longer sleeps in WFI ran far slower than
- * their virtual time under QEMU 7.2's -icount: 10 ms took ~1.2 s of wall time.)
+ * Pause between a reply and the next "begin" of the image for the contest's host script: it
+ * reads the 10-byte reply, then empties its input buffer, so a "begin" arriving before that is
+ * lost. The contest board paused ~1 ms (HAL_Delay(1)); so does this image. Under QEMU 7.2's
+ * -icount that sleep lasts far longer than its virtual time (~50–90 ms of wall time, and ~40 ms
+ * of CPU), safely past the script's 10 ms wait (docs/board-protocol.md §6).
  */
 export const BEGIN_DELAY_MS = 1;
-/** SysTick periods (0.67 s each) of silence that end a partial segment (1.3–2.0 s). */
+/** SysTick periods (0.67 s each) of silence after "ok" that end the wait for the status. */
 export const IDLE_TIMEOUT_WRAPS = 3;
 
+/** Options of {@linkcode boardDefines} and {@linkcode buildBoardImage}. */
+export interface BoardImageOptions {
+  /**
+   * Pause before each "begin" after a reply, in ms of virtual time (default BEGIN_DELAY_MS).
+   * 0 for a host that keeps a "begin" sent right behind the reply (lib/board's client).
+   */
+  beginDelayMs?: number;
+}
+
 /** The -D definitions of the board image for `ir` (documented in firmware/board/main.c). */
-export function boardDefines(ir: ModelIR): Record<string, number> {
+export function boardDefines(ir: ModelIR, options: BoardImageOptions = {}): Record<string, number> {
+  const beginDelayMs = options.beginDelayMs ?? BEGIN_DELAY_MS;
+  const beginDelayTicks = Math.round(beginDelayMs * QEMU_MPS2_CLOCK_HZ / 1000);
+  if (!(beginDelayTicks >= 0 && beginDelayTicks <= 2 ** 24)) {
+    throw new RangeError(
+      `The pause before "begin" must be 0 … ${2 ** 24 / QEMU_MPS2_CLOCK_HZ * 1000} ms, ` +
+        `got ${beginDelayMs} ms`,
+    );
+  }
   const clip = ir.inputClip ?? Infinity;
   // The clip's own quantized values, by the interpreter's rule: clamping to them after
   // rounding equals clipping before it (the rounding is monotone).
@@ -61,7 +79,7 @@ export function boardDefines(ir: ModelIR): Record<string, number> {
     BOARD_CYCLES_PER_INSTRUCTION_X100: cpiX100,
     BOARD_CLOCK_MHZ: CLOCK_HZ / 1e6,
     BOARD_UART_BAUDDIV: Math.round(QEMU_MPS2_CLOCK_HZ / BAUD),
-    BOARD_BEGIN_DELAY_TICKS: BEGIN_DELAY_MS * QEMU_MPS2_CLOCK_HZ / 1000,
+    BOARD_BEGIN_DELAY_TICKS: beginDelayTicks,
   };
 }
 
@@ -69,7 +87,11 @@ export function boardDefines(ir: ModelIR): Record<string, number> {
  * Builds (cached) the board image of `ir`; returns the ELF's path. Throws a TypeError when
  * the generated model.h lacks the input API the firmware writes to (`model_input()`).
  */
-export async function buildBoardImage(ir: ModelIR, buildDir = BUILD_DIR): Promise<string> {
+export async function buildBoardImage(
+  ir: ModelIR,
+  buildDir = BUILD_DIR,
+  options: BoardImageOptions = {},
+): Promise<string> {
   const model = await writeGeneratedModel(ir, buildDir);
   const header = model.generated.files["model.h"] ?? "";
   if (!/int8_t\s*\*\s*model_input\s*\(\s*void\s*\)/.test(header)) {
@@ -89,7 +111,7 @@ export async function buildBoardImage(ir: ModelIR, buildDir = BUILD_DIR): Promis
     ],
     includeDirs: [RUNTIME_INCLUDE, ...io.includeDirs, BOARD_FIRMWARE_DIR, model.dir],
     optimize: "-Os",
-    defines: boardDefines(ir),
+    defines: boardDefines(ir, options),
   }, buildDir);
   return program.path;
 }

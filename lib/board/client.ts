@@ -11,6 +11,12 @@
  * Where the script would silently go on (a reply other than "begin" or "ok"), this client
  * throws a BoardProtocolError: a scoring run must have zero protocol errors.
  *
+ * One step differs unless `discardAfterReply` is set: after the reply the client keeps a
+ * "begin" (or its start) that the board sent right behind it, where the script discards it and
+ * then waits for ever. So a board image without the pause before "begin" (lib/board's scoring
+ * image) can be scored without racing the host's reset; any other byte after the reply is a
+ * protocol error.
+ *
  * @module
  */
 import type { SerialLine } from "./serial_line.ts";
@@ -24,8 +30,8 @@ export class BoardProtocolError extends Error {
 export type BoardReply =
   /** An inference: class 0/1 and the estimated seconds it took on the 80 MHz board. */
   | { kind: "result"; reply: string; predicted: 0 | 1; seconds: number }
-  /** The board rejected the input: "N" a sample is not a number, "T" the line went quiet. */
-  | { kind: "error"; reply: string; code: "N" | "T"; index: number };
+  /** The board rejected the input: "N" sample `index` is not a number. */
+  | { kind: "error"; reply: string; code: "N"; index: number };
 
 /** The host script's pauses, in ms (defaults: the script's own). */
 export interface HostPauses {
@@ -42,10 +48,15 @@ export interface ExchangeOptions {
   pauses?: HostPauses;
   /** Longest wait for any one reply before giving up (the script waits for ever). */
   timeoutMs?: number;
+  /**
+   * Discard every byte after the 10-byte reply, as the script does (default false: keep a
+   * "begin" sent right behind the reply; see the module doc).
+   */
+  discardAfterReply?: boolean;
 }
 
 const RESULT = /^([01]),(\d\.\d{6})$/;
-const ERROR = /^E([NT]),(\d{7})$/;
+const ERROR = /^E(N),(\d{7})$/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const decoder = new TextDecoder();
 
@@ -80,8 +91,16 @@ export async function exchangeSegment(
   await sleep(pauses.after200);
   await line.waitFor(10, "10-byte result", timeoutMs);
   const reply = decoder.decode(line.read(10));
-  line.resetInputBuffer();
-  return parseReply(reply);
+  const after = line.pending;
+  if (options.discardAfterReply || !"begin".startsWith(after)) line.resetInputBuffer();
+  const parsed = parseReply(reply);
+  if (!options.discardAfterReply && !"begin".startsWith(after)) {
+    throw new BoardProtocolError(
+      `Unexpected bytes from the board after its reply ${JSON.stringify(reply)}: ` +
+        JSON.stringify(after),
+    );
+  }
+  return parsed;
 }
 
 /**
@@ -105,7 +124,7 @@ export function parseReply(reply: string): BoardReply {
     return { kind: "result", reply, predicted: result[1] === "1" ? 1 : 0, seconds: +result[2] };
   }
   const error = ERROR.exec(reply);
-  if (error) return { kind: "error", reply, code: error[1] as "N" | "T", index: +error[2] };
+  if (error) return { kind: "error", reply, code: "N", index: +error[2] };
   throw new BoardProtocolError(
     `Expected "<class>,<seconds>" (10 bytes) from the board, got ${JSON.stringify(reply)}`,
   );

@@ -17,7 +17,14 @@
  *
  * @module
  */
-export { BOARD_FIRMWARE_DIR, boardDefines, buildBoardImage, IDLE_TIMEOUT_WRAPS } from "./build.ts";
+export {
+  BEGIN_DELAY_MS,
+  BOARD_FIRMWARE_DIR,
+  boardDefines,
+  type BoardImageOptions,
+  buildBoardImage,
+  IDLE_TIMEOUT_WRAPS,
+} from "./build.ts";
 export {
   BoardProtocolError,
   type BoardReply,

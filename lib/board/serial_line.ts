@@ -6,6 +6,9 @@
  * @module
  */
 
+const RECENT_BYTES = 64;
+const decoder = new TextDecoder();
+
 /** The board closed the line, or did not send what was waited for in time. */
 export class SerialLineError extends Error {
   override name = "SerialLineError";
@@ -15,6 +18,10 @@ export class SerialLineError extends Error {
 export class SerialLine {
   #buffer = new Uint8Array(4096);
   #length = 0;
+  /** The last bytes received, buffered or not, for error messages. */
+  #recent = new Uint8Array(0);
+  /** What the last resetInputBuffer() discarded, for error messages. */
+  #discarded = new Uint8Array(0);
   #closed = false;
   #wake: (() => void) | undefined;
   #writer: WritableStreamDefaultWriter<Uint8Array>;
@@ -47,6 +54,11 @@ export class SerialLine {
     }
     this.#buffer.set(chunk, this.#length);
     this.#length += chunk.length;
+    const recent = new Uint8Array(Math.min(RECENT_BYTES, this.#recent.length + chunk.length));
+    const fromChunk = Math.min(chunk.length, recent.length);
+    recent.set(this.#recent.subarray(this.#recent.length - (recent.length - fromChunk)), 0);
+    recent.set(chunk.subarray(chunk.length - fromChunk), recent.length - fromChunk);
+    this.#recent = recent;
     this.#wake?.();
   }
 
@@ -55,9 +67,19 @@ export class SerialLine {
     return this.#length;
   }
 
-  /** The buffered bytes as text, for error messages. */
+  /** The buffered bytes as text. */
   get pending(): string {
-    return new TextDecoder().decode(this.#buffer.subarray(0, this.#length));
+    return decoder.decode(this.#buffer.subarray(0, this.#length));
+  }
+
+  /**
+   * What the line last did, for error messages: the buffered bytes, the last bytes received
+   * (up to 64) and what the last resetInputBuffer() discarded.
+   */
+  get history(): string {
+    const text = (bytes: Uint8Array) => JSON.stringify(decoder.decode(bytes));
+    return `buffered: ${JSON.stringify(this.pending)}; last received: ${text(this.#recent)}; ` +
+      `last discarded: ${text(this.#discarded)}`;
   }
 
   /**
@@ -70,15 +92,13 @@ export class SerialLine {
     while (this.#length < count) {
       if (this.#closed) {
         throw new SerialLineError(
-          `The board closed the line while the host waited for ${what}` +
-            ` (buffered: ${JSON.stringify(this.pending)})`,
+          `The board closed the line while the host waited for ${what} (${this.history})`,
         );
       }
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new SerialLineError(
-          `No ${what} from the board within ${timeoutMs} ms` +
-            ` (buffered: ${JSON.stringify(this.pending)})`,
+          `No ${what} from the board within ${timeoutMs} ms (${this.history})`,
         );
       }
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -107,6 +127,7 @@ export class SerialLine {
 
   /** Discards every buffered byte (`reset_input_buffer()`). */
   resetInputBuffer(): void {
+    this.#discarded = this.#buffer.slice(0, this.#length);
     this.#length = 0;
   }
 
