@@ -269,6 +269,17 @@ export const SEEDS: readonly Candidate[] = [
   }),
   fine({ conv: { filters: 3, kernel: 9, stride: 6 }, conv2: { filters: 8, kernel: 5, stride: 2 } }),
   fine({ conv: { filters: 3, kernel: 15, stride: 8 } }),
+  // Folds keep early epochs (1–2 on the hardest fold): slower learning, stronger augmentation.
+  fine({
+    conv: { filters: 3, kernel: 15, stride: 6 },
+    learningRate: 1e-3,
+    augmentation: { ...RICH_AUG, amplitudeScale: 0.4, timeShift: 250 },
+  }),
+  fine({
+    conv: { filters: 3, kernel: 15, stride: 6 },
+    augmentation: { ...RICH_AUG, noiseStd: 0.05, amplitudeScale: 0.4, timeShift: 250 },
+    dropout: 0.2,
+  }),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
   compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),
