@@ -28,6 +28,8 @@ import { loadRun } from "../lib/train/run_dir.ts";
 import { Prng } from "../lib/train/prng.ts";
 
 const TOLERANCE = 1e-5;
+/** The committed, trained nnom run (fold 0 held out). */
+const TRAINED_RUN = new URL("../models/nnom/run", import.meta.url).pathname;
 
 interface Shape {
   name: string;
@@ -285,7 +287,7 @@ Deno.test("fused block equals the stock chain at the training batch size (b5, ba
 });
 
 Deno.test("fused blocks equal the stock chain on the trained nnom weights (models/nnom/run)", async () => {
-  const run = await loadRun("models/nnom/run");
+  const run = await loadRun(TRAINED_RUN);
   const trained = weightsByStockName(run.model);
   const rng = new Prng(5);
   for (const s of SHAPES.slice(0, 4)) {
@@ -449,7 +451,7 @@ function nnomFrontEnd(fused: boolean): tf.LayersModel {
 }
 
 Deno.test("copyWeightsByStockName moves nnom's trained conv blocks into fused blocks and back", async () => {
-  const run = await loadRun("models/nnom/run");
+  const run = await loadRun(TRAINED_RUN);
   const fused = nnomFrontEnd(true);
   const stock = nnomFrontEnd(false);
   copyWeightsByStockName(run.model, fused);
@@ -593,4 +595,35 @@ Deno.test("the worker pool (main thread + 1 worker) gives the serial results and
     setConvBlockExecutor(null);
     pool.terminate();
   }
+});
+
+Deno.test("training steps with fused blocks leave no tensors behind", async () => {
+  const model = tf.sequential({
+    layers: [
+      fusedConvBlock({
+        name: "b5",
+        filters: 8,
+        kernel: 5,
+        stride: 2,
+        pool: 4,
+        inputShape: [1250, 1],
+      }),
+      fusedConvBlock({ name: "mix", filters: 4, kernel: 3, stride: 1, pool: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 1, activation: "sigmoid" }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: "binaryCrossentropy" });
+  const x = tf.randomNormal([4, 1250, 1], 0, 0.3, "float32", 1);
+  const y = tf.tensor2d([0, 1, 1, 0], [4, 1]);
+  const counts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await model.trainOnBatch(x, y);
+    (model.predict(x) as tf.Tensor).dispose();
+    counts.push(tf.memory().numTensors);
+  }
+  assert.equal(counts[2], counts[1]);
+  assert.equal(counts[1], counts[0]);
+  tf.dispose([x, y]);
+  model.dispose();
 });

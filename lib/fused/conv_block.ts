@@ -6,11 +6,12 @@
  *
  * The kernel has one output, y. What the backward pass needs (the padded input, x̂, the pool
  * winners, the statistics used) stays in JavaScript memory, in a holder object passed among the
- * call's attributes: tfjs keeps the attributes with the tape node, so the state lives exactly as
- * long as a gradient can still ask for it, and tfjs neither copies it (the wasm Identity that
- * saving a tensor runs is a full copy) nor makes zero "gradients" for auxiliary outputs. The gradient returns one
- * lazy function per input: tfjs calls only those of inputs that lead to a trained variable, in
- * the order of the inputs map (x first). The first one called runs the single backward sweep,
+ * call's attributes: tfjs keeps the attributes with the tape node, so the state lives exactly
+ * as long as a gradient can still ask for it, and tfjs neither copies it (the wasm Identity
+ * that saving a tensor runs is a full copy) nor makes zero "gradients" for auxiliary outputs.
+ *
+ * The gradient returns one lazy function per input: tfjs calls only those of inputs that lead
+ * to a trained variable, in the order of the inputs map (x first). The first one called runs the single backward sweep,
  * which also computes dx only when x's gradient is the one asked (so a block on the model input
  * never computes dx); later ones read its results.
  *
@@ -24,7 +25,9 @@
  *   kernel: tf.ones([3, 1, 2]), bias: tf.zeros([2]), gamma: tf.ones([2]), beta: tf.zeros([2]),
  *   movingMean: tf.zeros([2]), movingVariance: tf.ones([2]),
  * }, { stride: 1, padding: "same", pool: 2, epsilon: 0, training: false });
- * if (JSON.stringify(y.shape) !== "[1,4,2]") throw new Error(String(y.shape));
+ * // conv [−1, 2, 5, 2, 5, 8, 5, −1] → ReLU → max over pairs, in both filters
+ * const expected = [[2, 2], [5, 5], [8, 8], [5, 5]];
+ * if (JSON.stringify(y.arraySync()[0]) !== JSON.stringify(expected)) throw new Error("y");
  * ```
  *
  * @module

@@ -23,7 +23,11 @@
  *
  * In training mode dbias is mathematically 0 (Σ x̂ = 0): the batch mean absorbs the bias.
  *
- * Sums run in float64 (JavaScript numbers); tensors are stored as float32, as tfjs stores them.
+ * Three passes over the batch, each splittable by batch items (conv_block_phases.ts): the
+ * convolution, normalize + ReLU + pool, and the backward sweep; the batch statistics in
+ * between. Sums run in float64 (JavaScript numbers), except the batch statistics on the wasm
+ * backend, which follow its float32 summation (see `float32Statistics`); tensors are stored as
+ * float32, as tfjs stores them.
  */
 
 import { statisticsFloat32Loop } from "./conv_block_codegen.ts";

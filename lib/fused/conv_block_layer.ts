@@ -65,6 +65,8 @@ export interface FusedConvBlockArgs {
   convName?: string;
   /** The stock BatchNorm layer's name, for weight names (default `<name>_bn`). */
   bnName?: string;
+  /** [length, inChannels], for a first layer of a tf.sequential model. */
+  inputShape?: number[];
 }
 
 type Initializer = ReturnType<typeof tf.initializers.glorotNormal>;
@@ -92,7 +94,7 @@ export class FusedConvBlock extends tf.layers.Layer {
   private movingVariance!: LayerVariable;
 
   constructor(args: FusedConvBlockArgs) {
-    super({ name: args.name });
+    super({ name: args.name, inputShape: args.inputShape });
     this.filters = args.filters;
     this.kernelSize = args.kernel;
     this.stride = args.stride ?? 1;
