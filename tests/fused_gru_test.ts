@@ -239,3 +239,16 @@ Deno.test("copyWeights() refuses models that do not hold the same weights", asyn
   const { training } = buildTrainingModel(nnom, 1, { fused: false });
   assert.equal(training.getLayer("gru").getClassName(), "GRU");
 });
+
+Deno.test("a model with FusedGru serializes and loads back with the same config", async () => {
+  await setupBackend("wasm");
+  const input = tf.input({ shape: [6, 3] });
+  const gru = new FusedGru({ name: "g", units: 5, returnSequences: false });
+  const model = tf.model({ inputs: input, outputs: gru.apply(input) as tf.SymbolicTensor });
+  const json = model.toJSON(null, false) as tf.io.ModelJSON["modelTopology"];
+  const loaded = await tf.models.modelFromJSON({ modelTopology: json });
+  const layer = loaded.getLayer("g");
+  assert.equal(layer.getClassName(), "FusedGru");
+  assert.deepEqual(layer.getConfig(), gru.getConfig());
+  assert.deepEqual(loaded.outputs[0].shape, [null, 5]);
+});
