@@ -263,12 +263,6 @@ export const SEEDS: readonly Candidate[] = [
     conv: { filters: 3, kernel: 15, stride: 6 },
     augmentation: { ...RICH_AUG, amplitudeScale: 0.4, timeShift: 250 },
   }),
-  fine({
-    conv: { filters: 4, kernel: 15, stride: 8 },
-    conv2: { filters: 8, kernel: 5, stride: 2 },
-  }),
-  fine({ conv: { filters: 3, kernel: 9, stride: 6 }, conv2: { filters: 8, kernel: 5, stride: 2 } }),
-  fine({ conv: { filters: 3, kernel: 15, stride: 8 } }),
   // Folds keep early epochs (1–2 on the hardest fold): slower learning, stronger augmentation.
   fine({
     conv: { filters: 3, kernel: 15, stride: 6 },
@@ -280,6 +274,12 @@ export const SEEDS: readonly Candidate[] = [
     augmentation: { ...RICH_AUG, noiseStd: 0.05, amplitudeScale: 0.4, timeShift: 250 },
     dropout: 0.2,
   }),
+  fine({
+    conv: { filters: 4, kernel: 15, stride: 8 },
+    conv2: { filters: 8, kernel: 5, stride: 2 },
+  }),
+  fine({ conv: { filters: 3, kernel: 9, stride: 6 }, conv2: { filters: 8, kernel: 5, stride: 2 } }),
+  fine({ conv: { filters: 3, kernel: 15, stride: 8 } }),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
   compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),
