@@ -6,7 +6,8 @@
  * - "b5 block": nnom's first branch alone (in 1, k 5, stride 2, 8 filters, pool 4, 1250
  *   samples), gradients of every weight (not of the input, which is the model input);
  * - "nnom front end": the three branches, concatenation and the mix block;
- * - "nnom train step": a whole Adam step of nnom (GRU, dense head) with stock or fused blocks.
+ * - "nnom train step": a whole Adam step of nnom (GRU, dense head): lib/model's buildModel, or
+ *   fusedNnomModel (lib/fused/conv_block_profile.ts) with the same initial weights.
  *
  * "fused, 2 cores" runs the blocks' passes on a ConvBlockPool (main thread + 1 worker).
  *
@@ -16,6 +17,8 @@ import { setupBackend, tf } from "../lib/backend/mod.ts";
 import { setConvBlockExecutor } from "../lib/fused/conv_block.ts";
 import { fusedConvBlock } from "../lib/fused/conv_block_layer.ts";
 import { ConvBlockPool } from "../lib/fused/conv_block_pool.ts";
+import { adamStep, fusedNnomModel } from "../lib/fused/conv_block_profile.ts";
+import { buildModel, nnom } from "../lib/model/mod.ts";
 import { Prng } from "../lib/train/prng.ts";
 
 const BATCH = 256;
@@ -24,7 +27,6 @@ const LENGTH = 1250;
 await setupBackend("wasm");
 const rng = new Prng(1);
 const samples = Float32Array.from({ length: BATCH * LENGTH }, () => 0.3 * rng.normal());
-const labels = Float32Array.from({ length: BATCH }, (_, i) => i % 2);
 
 type Block = (x: tf.SymbolicTensor) => tf.SymbolicTensor;
 
@@ -65,17 +67,6 @@ function frontEnd(fused: boolean, input: tf.SymbolicTensor): tf.SymbolicTensor {
   return block(fused, "mix", 4, 3, 1, 2)(concat);
 }
 
-/** nnom as lib/model/archs.ts builds it, with stock or fused conv blocks. */
-function nnomModel(fused: boolean): tf.LayersModel {
-  const input = tf.input({ shape: [LENGTH, 1] });
-  let x = tf.layers.dropout({ rate: 0.2 }).apply(frontEnd(fused, input)) as tf.SymbolicTensor;
-  x = tf.layers.gru({ units: 12, returnSequences: true }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dropout({ rate: 0.2 }).apply(x) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ units: 1, activation: "sigmoid" }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: out });
-}
-
 /** Forward + backward of Σ y·r over every trainable weight of `model` (no update). */
 function gradientStep(model: tf.LayersModel): () => void {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -90,29 +81,6 @@ function gradientStep(model: tf.LayersModel): () => void {
       );
       for (const g of Object.values(grads)) g.dataSync();
     });
-  };
-}
-
-/** One Adam step on binary cross-entropy, as lib/train/train.ts takes it. */
-function trainStep(model: tf.LayersModel): () => void {
-  const optimizer = tf.train.adam(1e-3);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  return () => {
-    const cost = tf.tidy(() => {
-      const x = tf.tensor3d(samples, [BATCH, LENGTH, 1]);
-      const y = tf.tensor2d(labels, [BATCH, 1]);
-      return optimizer.minimize(
-        () => {
-          const p = (model.apply(x, { training: true }) as tf.Tensor).mul(1 - 2e-7).add(1e-7);
-          return y.mul(p.log()).add(tf.scalar(1).sub(y).mul(tf.scalar(1).sub(p).log())).neg()
-            .mean() as tf.Scalar;
-        },
-        true,
-        variables,
-      )!;
-    });
-    cost.dataSync();
-    cost.dispose();
   };
 }
 
@@ -167,6 +135,6 @@ for (const variant of ["stock", "fused", "fused, 2 cores"] as const) {
     baseline: !fused,
     n: 10,
     warmup: 2,
-    fn: wrap(trainStep(nnomModel(fused))),
+    fn: wrap(adamStep(fused ? fusedNnomModel(1) : buildModel(nnom, 1), BATCH)),
   });
 }

@@ -25,6 +25,8 @@ import {
 import { setConvBlockExecutor } from "../lib/fused/conv_block.ts";
 import { ConvBlockPool } from "../lib/fused/conv_block_pool.ts";
 import { loadRun } from "../lib/train/run_dir.ts";
+import { buildModel, nnom } from "../lib/model/mod.ts";
+import { fusedNnomModel } from "../lib/fused/conv_block_profile.ts";
 import { Prng } from "../lib/train/prng.ts";
 
 const TOLERANCE = 1e-5;
@@ -626,4 +628,17 @@ Deno.test("training steps with fused blocks leave no tensors behind", async () =
   assert.equal(counts[1], counts[0]);
   tf.dispose([x, y]);
   model.dispose();
+});
+
+Deno.test("fusedNnomModel(seed) starts from buildModel(nnom, seed)'s weights", () => {
+  const stock = buildModel(nnom, 3);
+  const fused = fusedNnomModel(3);
+  const a = weightsByStockName(fused), b = weightsByStockName(stock);
+  assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
+  for (const [name, value] of b) {
+    assert.deepEqual(Array.from(a.get(name)!.dataSync()), Array.from(value.dataSync()), name);
+  }
+  assert.deepEqual(fused.outputs[0].shape, stock.outputs[0].shape);
+  stock.dispose();
+  fused.dispose();
 });
