@@ -3,12 +3,14 @@
  * tfjs layers against the training twin (lib/fused: every fused layer buildTrainingModel slots
  * in). segments/s = 256 / time per iteration; deno bench prints the ratio for the group.
  * Random inputs: speed does not depend on the values. A second group times the fused GRU's
- * kernels alone at nnom's shapes ([256, 78, 4] → 12 units).
+ * kernels alone at nnom's shapes ([256, 78, 4] → 12 units): the reference ones (gru.ts) and
+ * the batch-inner WebAssembly ones the op runs (gru_wasm.ts).
  *
  *   deno bench -A bench/fused_bench.ts
  */
 import { setupBackend, tf } from "../lib/backend/mod.ts";
 import { buildTrainingModel, gruBackward, gruForward } from "../lib/fused/mod.ts";
+import { gruBackwardWasm, gruForwardWasm } from "../lib/fused/gru_wasm.ts";
 import { nnom } from "../lib/model/mod.ts";
 import { Prng } from "../lib/train/prng.ts";
 
@@ -71,19 +73,37 @@ const recurrent = random(12 * 36, 0.3);
 const bias = random(36, 0.3);
 const dy = random(BATCH * 78 * 12, 1);
 const tape = gruForward(dims, gx, kernel, recurrent, bias);
+const wasmTape = gruForwardWasm(dims, gx, kernel, recurrent, bias);
 
 Deno.bench({
-  name: `gruForward, nnom shapes, batch ${BATCH}`,
+  name: `gruForward (reference), nnom shapes, batch ${BATCH}`,
   group: "fused-gru-kernels",
+  baseline: true,
   n: 30,
   warmup: 3,
   fn: () => void gruForward(dims, gx, kernel, recurrent, bias),
 });
 
 Deno.bench({
-  name: `gruBackward, nnom shapes, batch ${BATCH}`,
+  name: `gruBackward (reference), nnom shapes, batch ${BATCH}`,
   group: "fused-gru-kernels",
   n: 30,
   warmup: 3,
   fn: () => void gruBackward(dims, gx, kernel, recurrent, tape, dy, true),
+});
+
+Deno.bench({
+  name: `gruForwardWasm, nnom shapes, batch ${BATCH}`,
+  group: "fused-gru-kernels",
+  n: 30,
+  warmup: 3,
+  fn: () => void gruForwardWasm(dims, gx, kernel, recurrent, bias),
+});
+
+Deno.bench({
+  name: `gruBackwardWasm, nnom shapes, batch ${BATCH}`,
+  group: "fused-gru-kernels",
+  n: 30,
+  warmup: 3,
+  fn: () => void gruBackwardWasm(dims, kernel, recurrent, wasmTape, dy, true),
 });

@@ -9,6 +9,9 @@
 import assert from "node:assert/strict";
 import { type BackendName, setupBackend, tf } from "../lib/backend/mod.ts";
 import { buildTrainingModel, copyWeights, FusedGru, fusedGru } from "../lib/fused/mod.ts";
+import { gruBackward, gruForward } from "../lib/fused/gru.ts";
+import { gruBackwardWasm, gruForwardWasm, gruWasmOutput } from "../lib/fused/gru_wasm.ts";
+import { compileGruWasm, moduleText } from "../lib/fused/gru_wasm_build.ts";
 import { weightsByStockName } from "../lib/fused/twin.ts";
 import { clipInput, compact, nnom } from "../lib/model/mod.ts";
 import { loadRun, Prng, withSeededMathRandom } from "../lib/train/mod.ts";
@@ -251,4 +254,58 @@ Deno.test("a model with FusedGru serializes and loads back with the same config"
   assert.equal(layer.getClassName(), "FusedGru");
   assert.deepEqual(layer.getConfig(), gru.getConfig());
   assert.deepEqual(loaded.outputs[0].shape, [null, 5]);
+});
+
+Deno.test("the wasm GRU kernels equal the reference kernels (gru_wasm.ts vs gru.ts)", () => {
+  const rng = new Prng(21);
+  const random = (n: number, sd: number) =>
+    Float32Array.from({ length: n }, () => sd * rng.normal());
+  const worst = (a: Float32Array, e: Float32Array) => {
+    let diff = 0;
+    let scale = 0;
+    for (let i = 0; i < e.length; i++) {
+      diff = Math.max(diff, Math.abs(a[i] - e[i]));
+      scale = Math.max(scale, Math.abs(e[i]));
+    }
+    return diff / scale;
+  };
+  for (const [batch, time, inputs, units] of [[7, 5, 3, 5], [256, 78, 4, 12], [1, 2, 1, 1]]) {
+    const dims = { batch, time, inputs, units };
+    const x = random(batch * time * inputs, 1);
+    const kernel = random(inputs * 3 * units, 1);
+    const recurrent = random(units * 3 * units, 0.6);
+    const bias = random(3 * units, 0.6);
+    const reference = gruForward(dims, x, kernel, recurrent, bias);
+    const tape = gruForwardWasm(dims, x, kernel, recurrent, bias);
+    for (const sequences of [true, false]) {
+      const label = `[${batch}, ${time}, ${inputs}] → ${units}, sequences ${sequences}`;
+      const dy = random(batch * (sequences ? time : 1) * units, 1);
+      const out = gruWasmOutput(dims, tape, sequences);
+      const expected = sequences ? reference.h : Float32Array.from(
+        { length: batch * units },
+        (_, i) => reference.h[(Math.floor(i / units) * time + time - 1) * units + i % units],
+      );
+      assert.ok(worst(out, expected) <= TOLERANCE, `${label}: output`);
+      const g = gruBackwardWasm(dims, kernel, recurrent, tape, dy, sequences);
+      const e = gruBackward(dims, x, kernel, recurrent, reference, dy, sequences);
+      for (const key of ["dx", "dKernel", "dRecurrent", "dBias"] as const) {
+        assert.ok(worst(g[key], e[key]) <= TOLERANCE, `${label}: ${key} ${worst(g[key], e[key])}`);
+      }
+    }
+  }
+});
+
+const clang = await compileGruWasm().catch(() => null);
+
+Deno.test({
+  name: "the committed wasm module is what gru_wasm.c compiles to",
+  ignore: clang === null,
+  fn() {
+    assert.equal(
+      moduleText(clang!),
+      Deno.readTextFileSync(
+        new URL("../lib/fused/_gru_wasm_module.ts", import.meta.url),
+      ),
+    );
+  },
 });

@@ -20,8 +20,12 @@
  *
  * Sums run in float64 (JS numbers) and every stored value is float32, so results equal tfjs'
  * float32 graph to rounding (checked in tests/fused_gru_test.ts).
+ *
+ * gruForward and gruBackward here are the plain reference kernels; the op runs the faster
+ * batch-inner ones of gru_wasm.ts (WebAssembly SIMD), which tests check against these.
  */
 import { tf } from "../backend/mod.ts";
+import { gruBackwardWasm, gruForwardWasm, gruWasmOutput } from "./gru_wasm.ts";
 
 /** Sizes of one GRU call. */
 export interface GruDims {
@@ -242,14 +246,6 @@ export function gruBackward(
   };
 }
 
-/** The last step of each sequence: [batch, time, units] → [batch, units]. */
-function lastSteps(dims: GruDims, h: Float32Array): Float32Array {
-  const { batch: B, time: T, units: U } = dims;
-  const last = new Float32Array(B * U);
-  for (let b = 0; b < B; b++) last.set(h.subarray(((b + 1) * T - 1) * U, (b + 1) * T * U), b * U);
-  return last;
-}
-
 /**
  * The GRU as a tfjs op with its own gradient (w.r.t. the input and all three weights), on any
  * backend. Same function as a `tf.layers.gru({units, returnSequences})` holding these weights.
@@ -287,14 +283,14 @@ export function fusedGru(
     const xData = xt.dataSync() as Float32Array;
     const kData = kt.dataSync() as Float32Array;
     const rData = rt.dataSync() as Float32Array;
-    const tape = gruForward(dims, xData, kData, rData, bt.dataSync() as Float32Array);
+    const tape = gruForwardWasm(dims, xData, kData, rData, bt.dataSync() as Float32Array);
+    const out = gruWasmOutput(dims, tape, returnSequences);
     const value = returnSequences
-      ? tf.tensor3d(tape.h, [batch, time, units])
-      : tf.tensor2d(lastSteps(dims, tape.h), [batch, units]);
+      ? tf.tensor3d(out, [batch, time, units])
+      : tf.tensor2d(out, [batch, units]);
     const gradFunc = (dy: tf.Tensor) => {
-      const g = gruBackward(
+      const g = gruBackwardWasm(
         dims,
-        xData,
         kData,
         rData,
         tape,

@@ -24,6 +24,7 @@ export {
   type GruGradients,
   type GruTape,
 } from "./gru.ts";
+export { gruBackwardWasm, gruForwardWasm, gruWasmOutput, type GruWasmTape } from "./gru_wasm.ts";
 export { FusedGru, type FusedGruArgs } from "./gru_layer.ts";
 export {
   buildTrainingModel,
