@@ -105,6 +105,17 @@ const SHAPES: Shape[] = [
     padding: "same",
     pool: 4,
   },
+  // The compact arch's conv → BN → ReLU, with a pool of 1 standing for "no pool".
+  {
+    name: "c85",
+    length: 1250,
+    inChannels: 1,
+    filters: 3,
+    kernel: 85,
+    stride: 32,
+    padding: "valid",
+    pool: 1,
+  },
 ];
 
 /** The six weights in stock order: kernel, bias, gamma, beta, moving mean, moving variance. */
