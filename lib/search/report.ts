@@ -64,7 +64,9 @@ export function tableCells(rows: readonly TableRow[], top: number): string[][] {
       row.id,
       `${row.stage} ${r.folds.length}/${r.k}`,
       row.arch,
-      describeTraining(row.candidate),
+      // The epochs actually allowed (--max-epochs, --quick) and the training-segment stride.
+      describeTraining({ ...row.candidate, epochs: r.epochs }) +
+      (r.train_stride > 1 ? ` stride${r.train_stride}` : ""),
       r.fbeta_int8.toFixed(4),
       `${r.fbeta_int8_mean.toFixed(3)} ± ${r.fbeta_int8_sd.toFixed(3)}`,
       r.fbeta_float.toFixed(4),
