@@ -1,12 +1,13 @@
 /**
- * Specialized versions of the block's two multiply-add loops (the convolution forward, and the
- * backward sweep over conv positions), generated as JavaScript for one (K·C, F, step) so that
- * every weight, accumulator and window sample is a local variable and every inner loop is
- * unrolled: the generic loops in conv_block_kernels.ts spend most of their time on loop
- * overhead when K·C is 5 and F is 8. Each generated loop performs the same float64 operations
- * in the same order as the generic one, so the results are bitwise equal (tests hold them so).
+ * Specialized versions of the block's loops (the convolution, normalize + pool, the wasm-style
+ * float32 batch statistics, and the backward sweep), generated as JavaScript for one shape
+ * (K·C, F, step, pool) so that weights, accumulators and window samples are local variables
+ * and the inner loops are unrolled: the plain loops (conv_block_phases.ts,
+ * conv_block_kernels.ts) spend most of their time on loop overhead when K·C is 5 and F is 8.
+ * Each generated loop performs the same floating-point operations in the same order as the
+ * plain one, so the results are bitwise equal (tests/fused_conv_block_test.ts holds them so).
  *
- * Generated once per shape and cached; `new Function` is the only dynamic code in the project.
+ * Generated once per shape and cached. `new Function` sees only numbers from the shape.
  */
 
 /**
