@@ -20,9 +20,12 @@ if [ ! -x node_modules/.bin/deno ] || [ package-lock.json -nt node_modules/.pack
   npm install --no-audit --no-fund --loglevel=error
 fi
 
-# command → Debian package providing it. The pipeline needs the compilers; the tests also run
+# command → Debian package providing it. The pipeline needs the compilers (clang and lld build
+# the fused GRU's WebAssembly kernels); the tests also run
 # the notebooks (Jupyter) and the Cortex-M4 build under QEMU.
 declare -A need=(
+  [clang]=clang
+  [wasm-ld]=lld
   [gcc]=gcc
   [arm-none-eabi-gcc]=gcc-arm-none-eabi
   [qemu-system-arm]=qemu-system-arm
@@ -53,3 +56,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# The fused GRU's WebAssembly kernels (build/wasm/gru.wasm; rebuilt only when the C is newer).
+./node_modules/.bin/deno run -A lib/fused/gru_wasm_build.ts

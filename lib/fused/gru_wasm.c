@@ -5,7 +5,7 @@
  * clang vectorizes it (f32x4). W is a weight matrix [K, ldw] row-major, of which the columns
  * col … col + J − 1 are used. Pointers are byte offsets into the module's imported memory.
  *
- * Build (regenerates lib/fused/_gru_wasm_module.ts):  deno run -A lib/fused/gru_wasm_build.ts
+ * Build (into build/wasm/gru.wasm): deno task build:wasm (bash pipeline/setup.sh runs it)
  */
 
 /* out[j, b] += Σ_k W[k, col + j] · in[k, b]      out [J, B], in [K, B] */

@@ -8,7 +8,7 @@
  * Layout: time-major and batch-inner, [T, rows, B]. The wasm memory holds only one step's
  * working set (weights, gate pre-activations, state); the tape lives in ordinary typed arrays.
  */
-import { GRU_WASM_BASE64 } from "./_gru_wasm_module.ts";
+import { GRU_WASM_PATH } from "./gru_wasm_build.ts";
 import type { GruDims, GruGradients } from "./gru.ts";
 
 const SLOPE = Math.fround(0.2);
@@ -52,7 +52,16 @@ let kernels: Kernels | null = null;
 function wasmKernels(): Kernels {
   if (kernels) return kernels;
   const memory = new WebAssembly.Memory({ initial: 4 });
-  const bytes = Uint8Array.from(atob(GRU_WASM_BASE64), (ch) => ch.charCodeAt(0));
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = Deno.readFileSync(GRU_WASM_PATH);
+  } catch (error) {
+    throw new Error(
+      `${GRU_WASM_PATH}: the fused GRU's WebAssembly module cannot be read ` +
+        `(${(error as Error).message}); build it with \`bash pipeline/setup.sh\` ` +
+        "(installs clang and lld) or `deno task build:wasm`",
+    );
+  }
   const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
     .exports as Record<string, MatrixKernel>;
   kernels = {
