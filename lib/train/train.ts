@@ -3,9 +3,10 @@
  * shuffling and augmentation, validation on held-out subjects every epoch, the best epoch's
  * weights kept, early stopping, and a threshold chosen on validation.
  *
- * The optimizer updates a training twin of the model (lib/fused: the GRU as one fused op; the
- * stock tfjs layers with `fused: false`); the stock model gets the weights before each
- * validation and is what is returned and saved.
+ * The optimizer updates a training twin of the model (lib/fused: conv blocks and the GRU as
+ * fused ops; the stock tfjs layers with `fused: false`), which also scores the validation
+ * subjects after each epoch; the stock model gets the twin's weights after each epoch and is
+ * what is kept, returned and saved.
  *
  * "Best epoch" = the highest validation Fβ at that epoch's best grid threshold. Fβ at a fixed
  * 0.5 proved a poor criterion: on held-out subjects the score distribution drifts between
@@ -130,7 +131,9 @@ function trainSeeded(
       }
       const seconds = (performance.now() - started) / 1000;
       copyWeights(training, model);
-      const scores = predictScores(model, spec, dataset, split.validation);
+      // Validated on the twin, which computes the stock model's function in about half the
+      // time; the final scores below come from the stock model itself.
+      const scores = predictScores(training, spec, dataset, split.validation);
       const atHalf = binaryMetrics(validationLabels, scores, 0.5);
       const tuned = chooseThreshold(validationLabels, scores);
       const record: EpochRecord = {
