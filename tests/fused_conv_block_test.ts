@@ -653,3 +653,21 @@ Deno.test("fusedNnomModel(seed) starts from buildModel(nnom, seed)'s weights", (
   stock.dispose();
   fused.dispose();
 });
+
+Deno.test("a model with fused blocks saves and loads with its weights (tfjs artifacts)", async () => {
+  const model = fusedNnomModel(5);
+  let artifacts: tf.io.ModelArtifacts | null = null;
+  await model.save(tf.io.withSaveHandler((a) => {
+    artifacts = a;
+    return Promise.resolve({
+      modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" },
+    });
+  }));
+  const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+  const x = tf.randomNormal([3, 1250, 1], 0, 0.3, "float32", 2);
+  const a = model.predict(x) as tf.Tensor, b = loaded.predict(x) as tf.Tensor;
+  assert.deepEqual(Array.from(b.dataSync()), Array.from(a.dataSync()));
+  tf.dispose([x, a, b]);
+  model.dispose();
+  loaded.dispose();
+});
