@@ -64,12 +64,12 @@ export const NO_AUGMENTATION: Augmentation = Object.freeze({
 /**
  * Default hyper-parameters per arch.
  *
- * nnom follows the contest entry: Adam 1e-3, batch 256, no augmentation. findings.md saw
- * validation Fβ plateau by epoch 4–5; our 5-fold CV (epochs 20, patience 5: Fβ 0.90 ± 0.06)
- * showed otherwise: on held-out subjects the model passes through a phase (about epochs 3–10)
- * where it flags nearly every segment, folds that trained 20 epochs kept epoch 14–17, and
- * patience 5 stopped two folds inside that phase (best epochs 2 and 6). Hence 30 epochs with
- * patience 10 (not yet measured as a full CV).
+ * nnom follows the contest entry: Adam 1e-3, batch 256, no augmentation. Our first 5-fold CV
+ * (epochs 20, patience 5: Fβ 0.90 ± 0.06) saw held-out predictions pass through a phase
+ * (about epochs 3–10) where nearly every segment was flagged, and patience 5 stopped two folds
+ * inside it. The cause was BatchNorm's moving variance converging slowly at tfjs' default
+ * momentum (lib/model/build.ts: BATCHNORM_MOMENTUM, now 0.9), not the model; 30 epochs with
+ * patience 10 stay as the defaults.
  *
  * compact converges slowly at the winner's Adam 2e-4 and batch 32 (findings: still improving
  * at epoch 100), so it gets 15× the learning rate and batch 64 (on a third of fold 1 it reached
