@@ -280,6 +280,24 @@ export const SEEDS: readonly Candidate[] = [
   }),
   fine({ conv: { filters: 3, kernel: 9, stride: 6 }, conv2: { filters: 8, kernel: 5, stride: 2 } }),
   fine({ conv: { filters: 3, kernel: 15, stride: 8 } }),
+  // Fourth round: around the best full-CV point (c4k15s8 → p4 → c8k5s2 → d16).
+  fine({
+    conv: { filters: 4, kernel: 15, stride: 8 },
+    conv2: { filters: 8, kernel: 5, stride: 2 },
+    augmentation: { ...RICH_AUG, amplitudeScale: 0.4, timeShift: 250 },
+  }),
+  fine({
+    conv: { filters: 4, kernel: 11, stride: 8 },
+    conv2: { filters: 10, kernel: 5, stride: 2 },
+  }),
+  fine({
+    conv: { filters: 4, kernel: 15, stride: 8 },
+    conv2: { filters: 12, kernel: 5, stride: 3 },
+  }),
+  fine({
+    conv: { filters: 4, kernel: 15, stride: 8 },
+    conv2: { filters: 8, kernel: 7, stride: 2 },
+  }),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
   compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),
