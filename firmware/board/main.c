@@ -10,7 +10,7 @@
  * Nothing else is ever sent: no newline, no banner, since the host reads only what it waits
  * for and a stray byte would shift every later read. "begin" follows a reply after
  * BOARD_BEGIN_DELAY_TICKS, because the contest's host script discards its input buffer after
- * reading a reply (0 for a host that keeps it, as deno task board's client does). A number that
+ * reading a reply (0 for a host that keeps it, as deno task board's client does). A token that
  * is not a number still gets "ok" and a 10-byte reply, an error code in place of the class
  * (§3 of the doc), so the host stays in step:
  *
