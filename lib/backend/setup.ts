@@ -1,6 +1,8 @@
 /** Selecting the tfjs backend: wasm (with the gradient kernels it lacks), or cpu as fallback. */
 import { tf } from "./tf.ts";
 import { conv2dBackpropFilterIm2colConfig } from "./conv2d_backprop_filter_im2col.ts";
+import { concatWasmConfig } from "./concat.ts";
+import { splitVWasmConfig } from "./split_v.ts";
 import { tileWasmConfig } from "./tile.ts";
 
 /** The backends the project trains and predicts on. */
@@ -9,15 +11,17 @@ export type BackendName = "wasm" | "cpu";
 let kernelsRegistered = false;
 
 /**
- * Registers the kernels the wasm backend lacks for training, and replaces its slow Tile
- * (once per process).
+ * Registers the kernels the wasm backend lacks for training, and replaces its slow Tile,
+ * Concat and SplitV (once per process).
  */
 export function registerWasmTrainingKernels(): void {
   if (kernelsRegistered) return;
   // The im2col + matmul form; the plain loop (conv2d_backprop_filter.ts) is its reference.
   tf.registerKernel(conv2dBackpropFilterIm2colConfig);
-  tf.unregisterKernel(tileWasmConfig.kernelName, tileWasmConfig.backendName);
-  tf.registerKernel(tileWasmConfig);
+  for (const config of [tileWasmConfig, concatWasmConfig, splitVWasmConfig]) {
+    tf.unregisterKernel(config.kernelName, config.backendName);
+    tf.registerKernel(config);
+  }
   kernelsRegistered = true;
 }
 
