@@ -15,9 +15,15 @@ import { describeTraining } from "./space.ts";
 export const CLINICAL_TARGETS = { va: 0.99, other: 0.90 } as const;
 const VA = new Set(["VT", "VFb", "VFt"]);
 
-/** The rows that are Pareto-optimal in (higher Fβ, lower latency, lower flash). */
+/**
+ * The candidates that are Pareto-optimal in (higher Fβ, lower latency, lower flash), each by its
+ * most complete row (rankRows: a full CV when it has one; screening Fβ on the first folds is not
+ * comparable with a full CV's).
+ */
 export function paretoFront(rows: readonly TableRow[]): TableRow[] {
-  const measured = rows.filter((r) => r.result?.latency_ms != null && r.result.flash_bytes != null);
+  const measured = rankRows(rows).filter((r) =>
+    r.result?.latency_ms != null && r.result.flash_bytes != null
+  );
   const dominates = (a: TableRow, b: TableRow) => {
     const x = a.result!, y = b.result!;
     const noWorse = x.fbeta_int8 >= y.fbeta_int8 && x.latency_ms! <= y.latency_ms! &&
@@ -103,10 +109,13 @@ export function formatTable(rows: readonly TableRow[], top = 10): string {
     .join("\n");
 }
 
-/** The Pareto plot: int8 Fβ against estimated latency, point size = flash, colour = stage. */
+/**
+ * The Pareto plot: one point per candidate (its most complete row), int8 Fβ against estimated
+ * latency, point size = flash, colour = stage, shape = on the Pareto front or not.
+ */
 export function paretoSpec(rows: readonly TableRow[]): VegaLiteSpec {
   const front = new Set(paretoFront(rows).map((r) => `${r.id}/${r.stage}`));
-  const values = rows.filter((r) => r.result?.latency_ms != null).map((r) => ({
+  const values = rankRows(rows).filter((r) => r.result?.latency_ms != null).map((r) => ({
     id: r.id,
     arch: r.arch,
     stage: r.stage,

@@ -42,6 +42,13 @@ Deno.test("paretoFront() keeps exactly the undominated rows", () => {
     row("smallest", 0.90, 1.2, 7000),
   ];
   assert.deepEqual(paretoFront(rows).map((r) => r.id), ["best-fbeta", "fastest", "smallest"]);
+  // A candidate counts by its full CV, not by its (optimistic) screening row.
+  const screened = { ...row("dominated", 0.99, 0.8, 9500), stage: "screen" as const };
+  assert.deepEqual(paretoFront([...rows, screened]).map((r) => r.id).sort(), [
+    "best-fbeta",
+    "fastest",
+    "smallest",
+  ]);
 });
 
 Deno.test("clinicalShortfall() measures the worst miss of the per-rhythm targets", () => {
