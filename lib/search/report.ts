@@ -148,7 +148,7 @@ export function paretoSpec(rows: readonly TableRow[]): VegaLiteSpec {
         field: "flash_kib",
         type: "quantitative",
         title: "flash KiB",
-        scale: { zero: false },
+        scale: { zero: false, range: [40, 320] },
       },
       color: { field: "stage", type: "nominal" },
       shape: { field: "pareto", type: "nominal", title: null },
