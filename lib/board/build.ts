@@ -48,6 +48,13 @@ export interface BoardImageOptions {
    * 0 for a host that keeps a "begin" sent right behind the reply (lib/board's client).
    */
   beginDelayMs?: number;
+  /**
+   * End a segment whose line goes quiet after its first byte with "ET" (default true, as the
+   * contest's host script may send a short segment). false keeps SysTick stopped while samples
+   * arrive, which halves QEMU's work per byte; for lib/board's client, which never sends a
+   * short segment (docs/board-protocol.md §6).
+   */
+  sampleTimeout?: boolean;
 }
 
 /** The -D definitions of the board image for `ir` (documented in firmware/board/main.c). */
@@ -80,6 +87,7 @@ export function boardDefines(ir: ModelIR, options: BoardImageOptions = {}): Reco
     BOARD_CLOCK_MHZ: CLOCK_HZ / 1e6,
     BOARD_UART_BAUDDIV: Math.round(QEMU_MPS2_CLOCK_HZ / BAUD),
     BOARD_BEGIN_DELAY_TICKS: beginDelayTicks,
+    BOARD_SAMPLE_TIMEOUT: options.sampleTimeout === false ? 0 : 1,
   };
 }
 

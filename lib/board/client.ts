@@ -30,8 +30,11 @@ export class BoardProtocolError extends Error {
 export type BoardReply =
   /** An inference: class 0/1 and the estimated seconds it took on the 80 MHz board. */
   | { kind: "result"; reply: string; predicted: 0 | 1; seconds: number }
-  /** The board rejected the input: "N" sample `index` is not a number. */
-  | { kind: "error"; reply: string; code: "N"; index: number };
+  /**
+   * The board rejected the input: "N" sample `index` is not a number; "T" the line went quiet
+   * after `index` samples (images built with the sample timeout).
+   */
+  | { kind: "error"; reply: string; code: "N" | "T"; index: number };
 
 /** The host script's pauses, in ms (defaults: the script's own). */
 export interface HostPauses {
@@ -56,7 +59,7 @@ export interface ExchangeOptions {
 }
 
 const RESULT = /^([01]),(\d\.\d{6})$/;
-const ERROR = /^E(N),(\d{7})$/;
+const ERROR = /^E([NT]),(\d{7})$/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const decoder = new TextDecoder();
 
@@ -124,7 +127,7 @@ export function parseReply(reply: string): BoardReply {
     return { kind: "result", reply, predicted: result[1] === "1" ? 1 : 0, seconds: +result[2] };
   }
   const error = ERROR.exec(reply);
-  if (error) return { kind: "error", reply, code: "N", index: +error[2] };
+  if (error) return { kind: "error", reply, code: error[1] as "N" | "T", index: +error[2] };
   throw new BoardProtocolError(
     `Expected "<class>,<seconds>" (10 bytes) from the board, got ${JSON.stringify(reply)}`,
   );

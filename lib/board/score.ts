@@ -64,7 +64,7 @@ export async function scoreOnBoard(
   const buildDir = options.buildDir ?? BUILD_DIR;
   // No pause before "begin": the client keeps a "begin" sent right behind the reply. The
   // image is otherwise the one --serve runs for the contest's script (same size).
-  const elf = await buildBoardImage(ir, buildDir, { beginDelayMs: 0 });
+  const elf = await buildBoardImage(ir, buildDir, { beginDelayMs: 0, sampleTimeout: false });
   const flashBytes = (await imageSize(elf)).flash;
   const reference = predictInt8(ir, dataset).classes;
   const predicted = new Int8Array(dataset.size).fill(-1);

@@ -2,7 +2,7 @@
  * The protocol client against the emulated board (QEMU mps2-an386): classes equal to the
  * interpreter's, the reported time equal to the exec-log instruction count's estimate, the
  * image for the contest's script never losing a "begin" to the script's buffer reset, and
- * malformed input (a non-number, extra spaces) answered as documented in
+ * malformed input (a non-number, too few samples, extra spaces) answered as documented in
  * docs/board-protocol.md, with the board serving the next segment.
  */
 import assert from "node:assert/strict";
@@ -38,8 +38,9 @@ function assertResult(reply: BoardReply, predicted: number): number {
 Deno.test("board protocol: classes equal the interpreter's, time equals the exec-log estimate", async () => {
   const ir = await int8Model("nnom");
   const { samples } = await loadSegments();
-  // The scoring image: "begin" right behind the reply, which the client keeps.
-  const elf = await buildBoardImage(ir, undefined, { beginDelayMs: 0 });
+  // The scoring image: "begin" right behind the reply, which the client keeps; no timer while
+  // samples arrive.
+  const elf = await buildBoardImage(ir, undefined, { beginDelayMs: 0, sampleTimeout: false });
   const board = await startBoard(elf);
   const seconds: number[] = [];
   try {
@@ -91,6 +92,7 @@ Deno.test("board protocol: malformed input gets its documented reply, then the n
   const good = textOf(segment);
   const expected = expectedClass(ir, segment);
   const tokens = good.trim().split(" ");
+  // The image with the silence timeout (the contest script's), without its pause before begin.
   const board = await startBoard(await buildBoardImage(ir, undefined, { beginDelayMs: 0 }));
   try {
     // A non-number at sample 5: counted as a sample, reported, no inference.
@@ -105,6 +107,15 @@ Deno.test("board protocol: malformed input gets its documented reply, then the n
     // Extra spaces (a leading one, doubled ones, tabs) separate numbers like one space.
     const spaced = " " + tokens.map((t, i) => `${t}${i % 7 === 0 ? "  \t" : " "}`).join("");
     assertResult(await exchangeSegment(board.line, spaced), expected);
+    // Too few samples: the line goes quiet, the board times out (1.3–2 s) and says how many came.
+    const few = tokens.slice(0, 1000).map((t) => `${t} `).join("");
+    assert.deepEqual(await exchangeSegment(board.line, few), {
+      kind: "error",
+      reply: "ET,0001000",
+      code: "T",
+      index: 1000,
+    });
+    assertResult(await exchangeSegment(board.line, good), expected);
   } finally {
     await board.close();
   }
