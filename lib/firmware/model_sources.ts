@@ -34,10 +34,27 @@ export async function writeGeneratedModel(
   const generated = generateModel(ir, plan);
   const files = Object.entries(generated.files).sort(([a], [b]) => (a < b ? -1 : 1));
   const dir = join(buildDir, `model-${await hashOf(files.flat())}`);
-  try {
-    await Deno.stat(join(dir, "model.c"));
-  } catch {
-    await writeModelSources(dir, generated);
+  if (!(await exists(join(dir, "model.c")))) {
+    // Written beside and renamed into place without replacing: a process (tests run in
+    // parallel) may already be compiling from a folder of the same name, which holds the same
+    // files since the name is their hash.
+    const tmp = `${dir}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
+    await writeModelSources(tmp, generated);
+    try {
+      await Deno.rename(tmp, dir);
+    } catch (error) {
+      await Deno.remove(tmp, { recursive: true }).catch(() => {});
+      if (!(await exists(join(dir, "model.c")))) throw error;
+    }
   }
   return { dir, source: join(dir, "model.c"), generated, plan };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
