@@ -20,6 +20,7 @@ export * from "./dataset.ts";
 export { DataError } from "./errors.ts";
 export { DEFAULT_CACHE_DIR, loadDataset, LOADER_VERSION, type LoadOptions } from "./load.ts";
 export { foldSplit, subjectFolds } from "./folds.ts";
+export { evenlySpaced, quickSelection } from "./subsets.ts";
 export {
   countBySubject,
   type DatasetSummary,

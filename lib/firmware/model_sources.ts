@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { ModelIR } from "../ir/ir.ts";
 import { type MemoryPlan, planMemory } from "../plan/mod.ts";
 import { type GeneratedModel, generateModel, writeModelSources } from "../codegen/mod.ts";
+import { pathExists } from "../io/fs.ts";
 import { BUILD_DIR } from "./compile.ts";
 
 /** A model's generated C, where it was written, and its plan. */
@@ -34,7 +35,7 @@ export async function writeGeneratedModel(
   const generated = generateModel(ir, plan);
   const files = Object.entries(generated.files).sort(([a], [b]) => (a < b ? -1 : 1));
   const dir = join(buildDir, `model-${await hashOf(files.flat())}`);
-  if (!(await exists(join(dir, "model.c")))) {
+  if (!(await pathExists(join(dir, "model.c")))) {
     // Written beside and renamed into place without replacing: a process (tests run in
     // parallel) may already be compiling from a folder of the same name, which holds the same
     // files since the name is their hash.
@@ -44,17 +45,8 @@ export async function writeGeneratedModel(
       await Deno.rename(tmp, dir);
     } catch (error) {
       await Deno.remove(tmp, { recursive: true }).catch(() => {});
-      if (!(await exists(join(dir, "model.c")))) throw error;
+      if (!(await pathExists(join(dir, "model.c")))) throw error;
     }
   }
   return { dir, source: join(dir, "model.c"), generated, plan };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

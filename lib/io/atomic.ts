@@ -3,6 +3,7 @@
  * project writes goes through here, so a crash or an error never leaves a half-written artifact.
  */
 import { dirname } from "node:path";
+import { pathExists } from "./fs.ts";
 
 let counter = 0;
 
@@ -63,7 +64,7 @@ const TEMPORARY_NAME = /^.+\.(\d+)\.\d+\.tmp$/;
  */
 export async function sweepStaleTemporaries(dir: string): Promise<string[]> {
   const removed: string[] = [];
-  if (!(await exists("/proc/self"))) return removed;
+  if (!(await pathExists("/proc/self"))) return removed;
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(dir));
@@ -73,19 +74,10 @@ export async function sweepStaleTemporaries(dir: string): Promise<string[]> {
   }
   for (const entry of entries) {
     const pid = TEMPORARY_NAME.exec(entry.name)?.[1];
-    if (pid === undefined || Number(pid) === Deno.pid || await exists(`/proc/${pid}`)) continue;
+    if (pid === undefined || Number(pid) === Deno.pid || await pathExists(`/proc/${pid}`)) continue;
     const path = `${dir}/${entry.name}`;
     await Deno.remove(path, { recursive: true });
     removed.push(path);
   }
   return removed;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -14,20 +14,8 @@ export function segmentsOfSubjects(dataset: Dataset, subjects: readonly string[]
   return indices;
 }
 
-/**
- * At most `count` of `indices`, evenly spaced (deterministic: no random draw), so a calibration
- * set covers every subject and rhythm in proportion.
- *
- * @example
- * ```ts
- * import { evenlySpaced } from "./segments.ts";
- * if (evenlySpaced([0, 1, 2, 3, 4, 5], 3).join() !== "0,2,4") throw new Error();
- * ```
- */
-export function evenlySpaced(indices: readonly number[], count: number): number[] {
-  if (indices.length <= count) return indices.slice();
-  return Array.from({ length: count }, (_, j) => indices[Math.floor((j * indices.length) / count)]);
-}
+// Also used to pick calibration segments; it lives with the data layer's other subsets.
+export { evenlySpaced } from "../data/subsets.ts";
 
 /** The samples of `indices` as one [n × 1250] array. */
 export function gatherSamples(dataset: Dataset, indices: readonly number[]): Float32Array {

@@ -11,9 +11,8 @@
  * instructions. Full jobs run before new screens.
  */
 import { join, resolve } from "node:path";
-import { type Dataset, loadDataset, subjectFolds } from "../data/mod.ts";
+import { loadDataset, quickSelection, subjectFolds } from "../data/mod.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
-import { evenlySpaced } from "../quant/mod.ts";
 import { type Candidate, candidateId, describeArch, sampleCandidates } from "./space.ts";
 import {
   appendRow,
@@ -179,7 +178,9 @@ async function searchSelection(options: SearchOptions): Promise<SearchSelection>
     ...(options.index ? { index: options.index } : {}),
     seed: options.seed,
     folds: folds.map((fold) => fold.map((s) => dataset.subjectNames[s])),
-    indices: options.quick ? quickIndices(dataset, folds) : null,
+    indices: options.quick
+      ? quickSelection(dataset, folds, QUICK.subjects, QUICK.segments).sort((a, b) => a - b)
+      : null,
     trainStride: options.trainStride,
     maxEpochs: options.maxEpochs ?? null,
   };
@@ -194,21 +195,6 @@ async function searchSelection(options: SearchOptions): Promise<SearchSelection>
   }
   if (!existing) await writeJsonAtomic(path, selection);
   return selection;
-}
-
-/** The first QUICK.subjects subjects of every fold, QUICK.segments evenly spaced segments each. */
-function quickIndices(dataset: Dataset, folds: number[][]): number[] {
-  const bySubject = new Map<number, number[]>();
-  for (let i = 0; i < dataset.size; i++) {
-    const s = dataset.subjects[i];
-    if (!bySubject.has(s)) bySubject.set(s, []);
-    bySubject.get(s)!.push(i);
-  }
-  return folds.flatMap((fold) =>
-    fold.slice(0, QUICK.subjects).flatMap((s) =>
-      evenlySpaced(bySubject.get(s) ?? [], QUICK.segments)
-    )
-  ).sort((a, b) => a - b);
 }
 
 const WORKER = new URL("./worker.ts", import.meta.url).pathname;
