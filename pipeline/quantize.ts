@@ -9,25 +9,31 @@ import {
   type CommandSpec,
   intOption,
   parseCommand,
+  type ParsedArgs,
   requireString,
   runMain,
   UsageError,
 } from "../lib/cli/args.ts";
 import { loadDataset } from "../lib/data/mod.ts";
-import { loadRun } from "../lib/train/mod.ts";
+import { foldDirName, loadRun } from "../lib/train/mod.ts";
+import { int8CrossValidation } from "../lib/evaluate/mod.ts";
+import { pathExists } from "../lib/io/fs.ts";
 import { resolveRunDir } from "../lib/models/mod.ts";
 import { saveIR } from "../lib/ir/mod.ts";
-import { writeDirAtomic } from "../lib/io/atomic.ts";
+import { writeDirAtomic, writeJsonAtomic } from "../lib/io/atomic.ts";
 import { quantizeRun, type QuantizeRunResult } from "../lib/quant/mod.ts";
 import { formatTimeline } from "../lib/plan/mod.ts";
 import { countMacs, countParams, formatLayerReport, layerReport } from "../lib/report/mod.ts";
 
 const command: CommandSpec = {
-  usage: "deno task quantize --model RUN_DIR --out DIR [options]",
+  usage: "deno task quantize --model RUN_DIR --out DIR [options]\n" +
+    "       deno task quantize --cv CV_DIR [--json] [options]",
   summary: "Convert a trained run to the float IR, quantize it to int8 (power-of-two scales, " +
     "calibrated on the run's training subjects only), plan its memory, and compare float and " +
     "int8 on the run's validation subjects at the run's threshold. Writes float.ir.json and " +
-    "int8.ir.json to --out.",
+    "int8.ir.json to --out. With --cv, does this for every fold run of a cross-validation " +
+    "(deno task train --cv) and scores the pooled out-of-fold int8 outputs at one threshold, " +
+    "as the model search does; writes CV_DIR/cv-int8.json.",
   options: {
     model: {
       type: "string",
@@ -52,6 +58,11 @@ const command: CommandSpec = {
       description: "One weight scale per output channel for conv1d layers.",
     },
     out: { type: "string", value: "DIR", description: "Output directory (replaced atomically)." },
+    cv: {
+      type: "string",
+      value: "CV_DIR",
+      description: "A cross-validation's folder (fold-<i>/ run directories): int8 CV instead.",
+    },
     "calib-segments": {
       type: "string",
       value: "N",
@@ -80,12 +91,10 @@ const command: CommandSpec = {
 
 await runMain(async () => {
   const args = parseCommand(command, Deno.args);
+  if (typeof args.cv === "string") return await crossValidateInt8(args, args.cv);
   const runDir = requireString(args, "model");
   const out = requireString(args, "out");
-  const calib = args.calib;
-  if (calib !== "max" && calib !== "kld") {
-    throw new UsageError(`--calib must be "max" or "kld", got "${calib}"`);
-  }
+  const calib = calibOption(args);
   const validationSegments = intOption(args, "validation-segments", 0)!;
   await setupBackend("wasm");
   const run = await loadRun(
@@ -112,6 +121,14 @@ await runMain(async () => {
   if (args.json) console.log(JSON.stringify(summaryJson(result)));
   else console.log(textReport(result, runDir, out, calib));
 });
+
+function calibOption(args: ParsedArgs): "max" | "kld" {
+  const calib = args.calib;
+  if (calib !== "max" && calib !== "kld") {
+    throw new UsageError(`--calib must be "max" or "kld", got "${calib}"`);
+  }
+  return calib;
+}
 
 function summaryJson(r: QuantizeRunResult) {
   const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
@@ -146,4 +163,58 @@ function textReport(r: QuantizeRunResult, runDir: string, out: string, calib: st
     `  class disagreements: ${v.disagreements}`,
     `wrote ${join(out, "float.ir.json")} and ${join(out, "int8.ir.json")}`,
   ].join("\n");
+}
+
+/** --cv: every fold run of a cross-validation quantized, scored on pooled int8 outputs. */
+async function crossValidateInt8(args: ParsedArgs, cvDir: string): Promise<void> {
+  const calib = calibOption(args);
+  const dirs: string[] = [];
+  for (let fold = 0; await pathExists(join(cvDir, foldDirName(fold), "model.json")); fold++) {
+    dirs.push(join(cvDir, foldDirName(fold)));
+  }
+  if (dirs.length === 0) {
+    throw new UsageError(`${cvDir}: no fold-0/ run directory (make one with deno task train --cv)`);
+  }
+  await setupBackend("wasm");
+  const runs = [];
+  for (const dir of dirs) runs.push(await loadRun(dir));
+  const dataset = await loadDataset({
+    data: typeof args.data === "string" ? args.data : runs[0].config.data,
+    index: args.index as string | undefined,
+    cacheDir: args["cache-dir"] as string | undefined,
+  });
+  const cv = int8CrossValidation(runs, dataset, {
+    calib,
+    perChannel: args["per-channel"] === true,
+    calibrationSegments: intOption(args, "calib-segments", 1)!,
+    sqnrSegments: intOption(args, "sqnr-segments", 1)!,
+  });
+  runs.forEach((run) => run.model.dispose());
+  const summary = {
+    folds: dirs.length,
+    calib,
+    per_channel: args["per-channel"] === true,
+    threshold: cv.threshold,
+    fbeta_int8: cv.pooled.fbeta,
+    precision_int8: cv.pooled.precision,
+    recall_int8: cv.pooled.recall,
+    fbeta_int8_by_fold: cv.fbetaByFold,
+    fbeta_int8_mean: cv.fbetaMean,
+    fbeta_int8_sd: cv.fbetaSd,
+    recall_by_rhythm: cv.pooled.recallByRhythm,
+    fbeta_by_subject: cv.pooled.fbetaBySubject,
+  };
+  await writeJsonAtomic(join(cvDir, "cv-int8.json"), summary);
+  if (args.json) {
+    console.log(JSON.stringify(summary));
+    return;
+  }
+  const f = (x: number) => x.toFixed(4);
+  console.log(
+    `${dirs.length}-fold int8 CV of ${cvDir}: pooled Fβ ${f(cv.pooled.fbeta)} at threshold ` +
+      `${cv.threshold} (folds ${cv.fbetaByFold.map(f).join(", ")}; mean ${f(cv.fbetaMean)} ± ` +
+      `${f(cv.fbetaSd)})\ncorrect share per rhythm: ${
+        Object.entries(cv.pooled.recallByRhythm).map(([r, v]) => `${r} ${v.toFixed(3)}`).join(", ")
+      }\nwrote ${join(cvDir, "cv-int8.json")}`,
+  );
 }

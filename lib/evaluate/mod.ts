@@ -14,3 +14,4 @@
 export { type ClinicalEvaluation, evaluateClasses } from "./clinical.ts";
 export { type Int8Predictions, predictInt8 } from "./int8.ts";
 export { evaluateModel, type ModelEvaluation } from "./model.ts";
+export { type Int8CrossValidation, int8CrossValidation } from "./cross_validation.ts";

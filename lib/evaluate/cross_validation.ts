@@ -1,0 +1,61 @@
+/**
+ * The int8 view of a cross-validation: each fold's trained run quantized (calibrated on its own
+ * training subjects only) and run by the int8 interpreter on its held-out subjects, then one
+ * decision threshold for all folds from the pooled out-of-fold int8 outputs — the basis on
+ * which the model search scores its candidates (lib/search), so that the two compare.
+ */
+import type { Dataset } from "../data/dataset.ts";
+import { subset } from "../data/mod.ts";
+import { predictClass } from "../interp/mod.ts";
+import { binaryMetrics } from "../metrics/metrics.ts";
+import { quantizeRun, type QuantizeRunOptions, type RunLike } from "../quant/mod.ts";
+import { segmentsOfSubjects } from "../quant/segments.ts";
+import { chooseThreshold, meanSd } from "../train/mod.ts";
+import { type ClinicalEvaluation, evaluateClasses } from "./clinical.ts";
+import { predictInt8 } from "./int8.ts";
+
+/** The int8 cross-validation summary. */
+export interface Int8CrossValidation {
+  /** Chosen on the pooled out-of-fold int8 outputs (probability = output / 128). */
+  threshold: number;
+  /** Pooled out-of-fold metrics at that threshold, with the clinical view. */
+  pooled: ClinicalEvaluation;
+  /** Each fold's Fβ at the pooled threshold, their mean and sample sd. */
+  fbetaByFold: number[];
+  fbetaMean: number;
+  fbetaSd: number;
+}
+
+/** Quantizes and evaluates every fold run of a cross-validation (see module doc). */
+export function int8CrossValidation(
+  runs: RunLike[],
+  dataset: Dataset,
+  options: Omit<QuantizeRunOptions, "validationSegments">,
+): Int8CrossValidation {
+  const folds = runs.map((run) => {
+    // Only the int8 IR is used; validationSegments 1 keeps quantizeRun's own comparison cheap.
+    const { int8IR } = quantizeRun(run, dataset, { ...options, validationSegments: 1 });
+    const indices = segmentsOfSubjects(dataset, run.config.validationSubjects);
+    return { indices, outputs: Array.from(predictInt8(int8IR, subset(dataset, indices)).outputs) };
+  });
+  const labels = folds.flatMap((f) => f.indices.map((i) => dataset.labels[i]));
+  const { threshold } = chooseThreshold(
+    labels,
+    folds.flatMap((f) => f.outputs.map((v) => v / 128)),
+  );
+  const classesOf = (outputs: number[]) => outputs.map((v) => predictClass({ threshold }, v));
+  const fbetaByFold = folds.map((f) =>
+    binaryMetrics(f.indices.map((i) => dataset.labels[i]), classesOf(f.outputs), 1).fbeta
+  );
+  const { mean, sd } = meanSd(fbetaByFold);
+  return {
+    threshold,
+    pooled: evaluateClasses(
+      subset(dataset, folds.flatMap((f) => f.indices)),
+      folds.flatMap((f) => classesOf(f.outputs)),
+    ),
+    fbetaByFold,
+    fbetaMean: mean,
+    fbetaSd: sd,
+  };
+}
