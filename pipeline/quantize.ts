@@ -102,16 +102,9 @@ await runMain(async () => {
       throw new UsageError((error as Error).message);
     }),
   );
-  const dataset = await loadDataset({
-    data: typeof args.data === "string" ? args.data : run.config.data,
-    index: args.index as string | undefined,
-    cacheDir: args["cache-dir"] as string | undefined,
-  });
+  const dataset = await datasetFor(args, run.config.data);
   const result = quantizeRun(run, dataset, {
-    calib,
-    perChannel: args["per-channel"] === true,
-    calibrationSegments: intOption(args, "calib-segments", 1)!,
-    sqnrSegments: intOption(args, "sqnr-segments", 1)!,
+    ...quantizeOptions(args, calib),
     validationSegments: validationSegments === 0 ? Infinity : validationSegments,
   });
   await writeDirAtomic(out, async (tmp) => {
@@ -121,6 +114,25 @@ await runMain(async () => {
   if (args.json) console.log(JSON.stringify(summaryJson(result)));
   else console.log(textReport(result, runDir, out, calib));
 });
+
+/** The data of --data, --index and --cache-dir; --data defaults to the run's own. */
+function datasetFor(args: ParsedArgs, runData: string) {
+  return loadDataset({
+    data: typeof args.data === "string" ? args.data : runData,
+    index: args.index as string | undefined,
+    cacheDir: args["cache-dir"] as string | undefined,
+  });
+}
+
+/** Calibration and scale options shared by a single run and --cv. */
+function quantizeOptions(args: ParsedArgs, calib: "max" | "kld") {
+  return {
+    calib,
+    perChannel: args["per-channel"] === true,
+    calibrationSegments: intOption(args, "calib-segments", 1)!,
+    sqnrSegments: intOption(args, "sqnr-segments", 1)!,
+  };
+}
 
 function calibOption(args: ParsedArgs): "max" | "kld" {
   const calib = args.calib;
@@ -178,17 +190,8 @@ async function crossValidateInt8(args: ParsedArgs, cvDir: string): Promise<void>
   await setupBackend("wasm");
   const runs = [];
   for (const dir of dirs) runs.push(await loadRun(dir));
-  const dataset = await loadDataset({
-    data: typeof args.data === "string" ? args.data : runs[0].config.data,
-    index: args.index as string | undefined,
-    cacheDir: args["cache-dir"] as string | undefined,
-  });
-  const cv = int8CrossValidation(runs, dataset, {
-    calib,
-    perChannel: args["per-channel"] === true,
-    calibrationSegments: intOption(args, "calib-segments", 1)!,
-    sqnrSegments: intOption(args, "sqnr-segments", 1)!,
-  });
+  const dataset = await datasetFor(args, runs[0].config.data);
+  const cv = int8CrossValidation(runs, dataset, quantizeOptions(args, calib));
   runs.forEach((run) => run.model.dispose());
   const summary = {
     folds: dirs.length,
