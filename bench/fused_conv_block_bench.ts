@@ -7,7 +7,8 @@
  *   samples), gradients of every weight (not of the input, which is the model input);
  * - "nnom front end": the three branches, concatenation and the mix block;
  * - "nnom train step": a whole Adam step of nnom (GRU, dense head): lib/model's buildModel, or
- *   fusedNnomModel (lib/fused/conv_block_profile.ts) with the same initial weights.
+ *   fusedNnomModel (lib/fused/conv_block_profile.ts: the training twin, GRU fused too) with the
+ *   same initial weights.
  *
  * "fused, 2 cores" runs the blocks' passes on a ConvBlockPool (main thread + 1 worker).
  *

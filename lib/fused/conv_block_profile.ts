@@ -1,6 +1,6 @@
 /**
  * Where an nnom training step spends its time, per tfjs kernel and per part of the network,
- * with the stock conv blocks or the fused ones.
+ * with the stock layers or with the training twin (fused conv blocks and GRU).
  *
  *   deno run -A lib/fused/conv_block_profile.ts [--fused] [--batch 256] [--steps 3]
  *
@@ -14,50 +14,16 @@
 import { parseArgs } from "node:util";
 import { setupBackend, tf } from "../backend/mod.ts";
 import { buildModel, nnom } from "../model/mod.ts";
-import { fusedConvBlock } from "./conv_block_layer.ts";
+import { buildTrainingModel } from "./twin.ts";
 
 /**
- * nnom as lib/model/archs.ts describes it, each Conv1D → BatchNorm → ReLU → MaxPool replaced
- * by one fused block; initializers seeded in build.ts's order, so `seed` gives the stock
- * model's initial weights.
+ * The nnom model lib/train trains: the training twin of `buildModel(nnom, seed)` (fused conv
+ * blocks and GRU, lib/fused/twin.ts), starting from the stock model's initial weights.
  */
 export function fusedNnomModel(seed: number): tf.LayersModel {
-  let layerSeed = seed;
-  const init = () => tf.initializers.glorotUniform({ seed: layerSeed++ });
-  const input = tf.input({ shape: [nnom.inputLength, 1], name: "input" });
-  const block = (
-    name: string,
-    x: tf.SymbolicTensor,
-    filters: number,
-    kernel: number,
-    stride: number,
-    pool: number,
-  ) =>
-    fusedConvBlock({ name, filters, kernel, stride, pool, kernelInitializer: init() })
-      .apply(x) as tf.SymbolicTensor;
-  const concat = tf.layers.concatenate({ name: "concat", axis: -1 }).apply([
-    block("b5", input, 8, 5, 2, 4),
-    block("b9", input, 4, 9, 2, 4),
-    block("b13", input, 4, 13, 2, 4),
-  ]) as tf.SymbolicTensor;
-  const mix = block("mix", concat, 4, 3, 1, 2);
-  let x = tf.layers.dropout({ name: "drop_gru", rate: 0.2 }).apply(mix) as tf.SymbolicTensor;
-  x = tf.layers.gru({
-    name: "gru",
-    units: 12,
-    returnSequences: true,
-    kernelInitializer: init(),
-    recurrentInitializer: tf.initializers.orthogonal({ seed: layerSeed++ }),
-  }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dropout({ name: "drop_head", rate: 0.2 }).apply(x) as tf.SymbolicTensor;
-  const out = tf.layers.dense({
-    name: "out",
-    units: 1,
-    activation: "sigmoid",
-    kernelInitializer: init(),
-  }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: out, name: "nnom" });
+  const { stock, training } = buildTrainingModel(nnom, seed, { fused: true });
+  stock.dispose();
+  return training;
 }
 
 /** One Adam step on binary cross-entropy at `batch` random segments, as lib/train runs it. */
