@@ -2,8 +2,8 @@
  * One tfjs figure for the side-by-side training benchmark (bench/train_speed.ts): training and
  * inference segments/s of nnom on the wasm backend, stock layers or fused kernels (optionally
  * with the conv blocks' batch split over every core by a worker pool). The training
- * step is train.ts's: Adam 1e-3 on binary cross-entropy through `model.apply(x, {training})`,
- * batch 256, random inputs (speed does not depend on the values). Prints one JSON object.
+ * step is conv_block_profile.ts' adamStep (Adam 1e-3 on binary cross-entropy, as train.ts
+ * runs it), batch 256, random inputs (speed does not depend on the values). Prints one JSON object.
  *
  *   deno run -A bench/tfjs_train_speed.ts --fused [--all-cores] [--batches 20]
  */
@@ -11,9 +11,9 @@ import { setupBackend, tf } from "../lib/backend/mod.ts";
 import { type CommandSpec, intOption, parseCommand, runMain } from "../lib/cli/args.ts";
 import { setConvBlockExecutor } from "../lib/fused/conv_block.ts";
 import { ConvBlockPool } from "../lib/fused/conv_block_pool.ts";
+import { adamStep } from "../lib/fused/conv_block_profile.ts";
 import { buildTrainingModel } from "../lib/fused/mod.ts";
 import { nnom } from "../lib/model/mod.ts";
-import { Prng } from "../lib/train/prng.ts";
 
 const command: CommandSpec = {
   usage: "deno run -A bench/tfjs_train_speed.ts [--fused [--all-cores]] [--batch N] [--batches N]",
@@ -44,30 +44,8 @@ await runMain(async () => {
   const pool = allCores ? new ConvBlockPool(navigator.hardwareConcurrency - 1) : null;
   setConvBlockExecutor(pool);
   const { training } = buildTrainingModel(nnom, 1, { fused });
-  const optimizer = tf.train.adam(1e-3);
-  const variables = training.trainableWeights.map((w) => w.read() as tf.Variable);
-  const rng = new Prng(1);
-  const x = tf.tensor3d(
-    Float32Array.from({ length: batch * nnom.inputLength }, () => 0.3 * rng.normal()),
-    [batch, nnom.inputLength, 1],
-  );
-  const y = tf.tensor2d(Float32Array.from({ length: batch }, (_, i) => i % 2), [batch, 1]);
-
-  const trainStep = () => {
-    const cost = tf.tidy(() =>
-      optimizer.minimize(
-        () => {
-          const p = (training.apply(x, { training: true }) as tf.Tensor).mul(1 - 2e-7).add(1e-7);
-          return y.mul(p.log()).add(tf.scalar(1).sub(y).mul(tf.scalar(1).sub(p).log())).neg()
-            .mean() as tf.Scalar;
-        },
-        true,
-        variables,
-      )!
-    );
-    cost.dataSync();
-    cost.dispose();
-  };
+  const trainStep = adamStep(training, batch);
+  const x = tf.randomNormal([batch, nnom.inputLength, 1], 0, 0.3, "float32", 1);
   const inferStep = () => tf.tidy(() => (training.predict(x) as tf.Tensor).dataSync());
 
   const perSecond = (step: () => void) => {
