@@ -57,5 +57,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The fused GRU's WebAssembly kernels (build/wasm/gru.wasm; rebuilt only when the C is newer).
-./node_modules/.bin/deno run -A lib/fused/gru_wasm_build.ts
+# The fused kernels' WebAssembly modules (build/wasm/*.wasm; rebuilt only when the C is newer).
+./node_modules/.bin/deno run -A lib/fused/wasm_build.ts

@@ -11,7 +11,6 @@ import { type BackendName, setupBackend, tf } from "../lib/backend/mod.ts";
 import { buildTrainingModel, copyWeights, FusedGru, fusedGru } from "../lib/fused/mod.ts";
 import { gruBackward, gruForward } from "../lib/fused/gru.ts";
 import { gruBackwardWasm, gruForwardWasm, gruWasmOutput } from "../lib/fused/gru_wasm.ts";
-import { compileGruWasm, GRU_WASM_PATH } from "../lib/fused/gru_wasm_build.ts";
 import { weightsByStockName } from "../lib/fused/twin.ts";
 import { clipInput, compact, nnom } from "../lib/model/mod.ts";
 import { loadRun, Prng, withSeededMathRandom } from "../lib/train/mod.ts";
@@ -293,14 +292,4 @@ Deno.test("the wasm GRU kernels equal the reference kernels (gru_wasm.ts vs gru.
       }
     }
   }
-});
-
-const clang = await compileGruWasm().catch(() => null);
-
-Deno.test({
-  name: "the built wasm module is what gru_wasm.c compiles to now (not stale)",
-  ignore: clang === null,
-  fn() {
-    assert.deepEqual(Deno.readFileSync(GRU_WASM_PATH), clang);
-  },
 });

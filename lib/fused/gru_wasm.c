@@ -9,6 +9,7 @@
  */
 
 /* out[j, b] += Σ_k W[k, col + j] · in[k, b]      out [J, B], in [K, B] */
+__attribute__((export_name("acc_w")))
 void acc_w(float *out, const float *in, const float *w, int K, int J, int ldw, int col, int B) {
   for (int j = 0; j < J; j++) {
     float *o = out + j * B;
@@ -21,6 +22,7 @@ void acc_w(float *out, const float *in, const float *w, int K, int J, int ldw, i
 }
 
 /* out[k, b] += Σ_j W[k, col + j] · in[j, b]      out [K, B], in [J, B] */
+__attribute__((export_name("acc_wt")))
 void acc_wt(float *out, const float *in, const float *w, int K, int J, int ldw, int col, int B) {
   for (int k = 0; k < K; k++) {
     float *o = out + k * B;
@@ -37,6 +39,7 @@ void acc_wt(float *out, const float *in, const float *w, int K, int J, int ldw, 
  * The sum over the batch is float32 (reassociated into SIMD lanes by -ffast-math, as tfjs'
  * own matmul sums in float32); the running sum over time steps is float64.
  */
+__attribute__((export_name("acc_outer")))
 void acc_outer(double *g, const float *a, const float *d, int K, int J, int ldw, int col, int B) {
   for (int k = 0; k < K; k++) {
     const float *x = a + k * B;

@@ -8,7 +8,9 @@
  * Layout: time-major and batch-inner, [T, rows, B]. The wasm memory holds only one step's
  * working set (weights, gate pre-activations, state); the tape lives in ordinary typed arrays.
  */
-import { GRU_WASM_PATH } from "./gru_wasm_build.ts";
+import { wasmPath } from "./wasm_build.ts";
+
+const GRU_WASM_PATH = wasmPath("gru");
 import type { GruDims, GruGradients } from "./gru.ts";
 
 const SLOPE = Math.fround(0.2);
