@@ -9,9 +9,9 @@
  * working set (weights, gate pre-activations, state); the tape lives in ordinary typed arrays.
  */
 import { wasmPath } from "./wasm_build.ts";
+import type { GruDims, GruGradients } from "./gru.ts";
 
 const GRU_WASM_PATH = wasmPath("gru");
-import type { GruDims, GruGradients } from "./gru.ts";
 
 const SLOPE = Math.fround(0.2);
 
