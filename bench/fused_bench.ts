@@ -4,13 +4,19 @@
  * in). segments/s = 256 / time per iteration; deno bench prints the ratio for the group.
  * Random inputs: speed does not depend on the values. A second group times the fused GRU's
  * kernels alone at nnom's shapes ([256, 78, 4] → 12 units): the reference ones (gru.ts) and
- * the batch-inner WebAssembly ones the op runs (gru_wasm.ts).
+ * the WebAssembly ones the op runs (gru_wasm.ts: a training forward pass keeping its tape,
+ * backpropagation through time from it, and inference without a tape).
  *
  *   deno bench -A bench/fused_bench.ts
  */
 import { setupBackend, tf } from "../lib/backend/mod.ts";
 import { buildTrainingModel, gruBackward, gruForward } from "../lib/fused/mod.ts";
-import { gruBackwardWasm, gruForwardWasm } from "../lib/fused/gru_wasm.ts";
+import {
+  gruBackwardWasm,
+  gruForwardWasm,
+  gruInferenceWasm,
+  releaseGruTape,
+} from "../lib/fused/gru_wasm.ts";
 import { nnom } from "../lib/model/mod.ts";
 import { Prng } from "../lib/train/prng.ts";
 
@@ -97,7 +103,15 @@ Deno.bench({
   group: "fused-gru-kernels",
   n: 30,
   warmup: 3,
-  fn: () => void gruForwardWasm(dims, gx, kernel, recurrent, bias),
+  fn: () => releaseGruTape(gruForwardWasm(dims, gx, kernel, recurrent, bias)),
+});
+
+Deno.bench({
+  name: `gruInferenceWasm, nnom shapes, batch ${BATCH}`,
+  group: "fused-gru-kernels",
+  n: 30,
+  warmup: 3,
+  fn: () => void gruInferenceWasm(dims, gx, kernel, recurrent, bias, true),
 });
 
 Deno.bench({

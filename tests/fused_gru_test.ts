@@ -10,7 +10,16 @@ import assert from "node:assert/strict";
 import { type BackendName, setupBackend, tf } from "../lib/backend/mod.ts";
 import { buildTrainingModel, copyWeights, FusedGru, fusedGru } from "../lib/fused/mod.ts";
 import { gruBackward, gruForward } from "../lib/fused/gru.ts";
-import { gruBackwardWasm, gruForwardWasm, gruWasmOutput } from "../lib/fused/gru_wasm.ts";
+import {
+  gruBackwardWasm,
+  gruForwardWasm,
+  gruInferenceWasm,
+  gruModule,
+  gruWasmOutput,
+  releaseGruTape,
+  tanhWasm,
+  WasmHeap,
+} from "../lib/fused/gru_wasm.ts";
 import { weightsByStockName } from "../lib/fused/twin.ts";
 import { clipInput, compact, nnom } from "../lib/model/mod.ts";
 import { loadRun, Prng, withSeededMathRandom } from "../lib/train/mod.ts";
@@ -255,41 +264,139 @@ Deno.test("a model with FusedGru serializes and loads back with the same config"
   assert.deepEqual(loaded.outputs[0].shape, [null, 5]);
 });
 
-Deno.test("the wasm GRU kernels equal the reference kernels (gru_wasm.ts vs gru.ts)", () => {
-  const rng = new Prng(21);
+/** max |a − e| / max |e| over two arrays. */
+function worst(a: Float32Array, e: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < e.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - e[i]));
+    scale = Math.max(scale, Math.abs(e[i]));
+  }
+  return diff / scale;
+}
+
+/** Random inputs and weights of a GRU call. */
+function randomCall(
+  dims: { batch: number; time: number; inputs: number; units: number },
+  seed: number,
+) {
+  const rng = new Prng(seed);
   const random = (n: number, sd: number) =>
     Float32Array.from({ length: n }, () => sd * rng.normal());
-  const worst = (a: Float32Array, e: Float32Array) => {
-    let diff = 0;
-    let scale = 0;
-    for (let i = 0; i < e.length; i++) {
-      diff = Math.max(diff, Math.abs(a[i] - e[i]));
-      scale = Math.max(scale, Math.abs(e[i]));
-    }
-    return diff / scale;
+  const { batch, time, inputs, units } = dims;
+  return {
+    x: random(batch * time * inputs, 1),
+    kernel: random(inputs * 3 * units, 1),
+    recurrent: random(units * 3 * units, 0.6),
+    bias: random(3 * units, 0.6),
+    dy: (sequences: boolean) => random(batch * (sequences ? time : 1) * units, 1),
   };
-  for (const [batch, time, inputs, units] of [[7, 5, 3, 5], [256, 78, 4, 12], [1, 2, 1, 1]]) {
+}
+
+/** The reference output of the last step only, [batch, units], from [batch, time, units]. */
+function lastStep(h: Float32Array, batch: number, time: number, units: number): Float32Array {
+  return Float32Array.from(
+    { length: batch * units },
+    (_, i) => h[(Math.floor(i / units) * time + time - 1) * units + i % units],
+  );
+}
+
+Deno.test("the wasm GRU kernels equal the reference kernels (gru_wasm.ts vs gru.ts)", () => {
+  // Batches below, at and past the 16-lane tiles (the last tile padded), odd sizes.
+  const shapes = [[7, 5, 3, 5], [256, 78, 4, 12], [1, 2, 1, 1], [33, 20, 4, 12], [16, 3, 2, 7]];
+  for (const [batch, time, inputs, units] of shapes) {
     const dims = { batch, time, inputs, units };
-    const x = random(batch * time * inputs, 1);
-    const kernel = random(inputs * 3 * units, 1);
-    const recurrent = random(units * 3 * units, 0.6);
-    const bias = random(3 * units, 0.6);
+    const { x, kernel, recurrent, bias, dy } = randomCall(dims, batch + time);
     const reference = gruForward(dims, x, kernel, recurrent, bias);
     const tape = gruForwardWasm(dims, x, kernel, recurrent, bias);
     for (const sequences of [true, false]) {
       const label = `[${batch}, ${time}, ${inputs}] → ${units}, sequences ${sequences}`;
-      const dy = random(batch * (sequences ? time : 1) * units, 1);
+      const expected = sequences ? reference.h : lastStep(reference.h, batch, time, units);
       const out = gruWasmOutput(dims, tape, sequences);
-      const expected = sequences ? reference.h : Float32Array.from(
-        { length: batch * units },
-        (_, i) => reference.h[(Math.floor(i / units) * time + time - 1) * units + i % units],
-      );
       assert.ok(worst(out, expected) <= TOLERANCE, `${label}: output`);
-      const g = gruBackwardWasm(dims, kernel, recurrent, tape, dy, sequences);
-      const e = gruBackward(dims, x, kernel, recurrent, reference, dy, sequences);
+      const inferred = gruInferenceWasm(dims, x, kernel, recurrent, bias, sequences);
+      assert.ok(worst(inferred, expected) <= TOLERANCE, `${label}: inference output`);
+      const d = dy(sequences);
+      const g = gruBackwardWasm(dims, kernel, recurrent, tape, d, sequences);
+      const e = gruBackward(dims, x, kernel, recurrent, reference, d, sequences);
       for (const key of ["dx", "dKernel", "dRecurrent", "dBias"] as const) {
         assert.ok(worst(g[key], e[key]) <= TOLERANCE, `${label}: ${key} ${worst(g[key], e[key])}`);
       }
     }
+    releaseGruTape(tape);
   }
+  assert.equal(gruModule().heap.liveBytes(), 0);
+});
+
+Deno.test("a GRU tape survives other GRU calls until its backward pass", () => {
+  const dims = { batch: 20, time: 9, inputs: 4, units: 6 };
+  const a = randomCall(dims, 1);
+  const dy = a.dy(true);
+  const alone = gruForwardWasm(dims, a.x, a.kernel, a.recurrent, a.bias);
+  const expected = gruBackwardWasm(dims, a.kernel, a.recurrent, alone, dy, true);
+  releaseGruTape(alone);
+  const tape = gruForwardWasm(dims, a.x, a.kernel, a.recurrent, a.bias);
+  // In between: inference (as validation runs) and a whole training call of another shape,
+  // large enough to grow the memory.
+  const otherDims = { batch: 300, time: 80, inputs: 4, units: 12 };
+  const b = randomCall(otherDims, 2);
+  gruInferenceWasm(otherDims, b.x, b.kernel, b.recurrent, b.bias, true);
+  const other = gruForwardWasm(otherDims, b.x, b.kernel, b.recurrent, b.bias);
+  gruBackwardWasm(otherDims, b.kernel, b.recurrent, other, b.dy(true), true);
+  releaseGruTape(other);
+  const g = gruBackwardWasm(dims, a.kernel, a.recurrent, tape, dy, true);
+  for (const key of ["dx", "dKernel", "dRecurrent", "dBias"] as const) {
+    assert.deepEqual(g[key], expected[key], key);
+  }
+  releaseGruTape(tape);
+  assert.throws(() => gruWasmOutput(dims, tape, true), /released/);
+  assert.equal(gruModule().heap.liveBytes(), 0);
+});
+
+Deno.test("fusedGru() keeps a tape only while tfjs records, and returns it after the gradient", async () => {
+  await setupBackend("wasm");
+  const heap = gruModule().heap;
+  const rng = new Prng(6);
+  const stock = randomGru(4, 12, true, 7);
+  const [kernel, recurrent, bias] = stock.trainableWeights.map((w) => w.read());
+  const x = tf.variable(randomTensor([5, 10, 4], rng, 1));
+  tf.tidy(() => fusedGru(x, kernel, recurrent, bias, true));
+  assert.equal(heap.liveBytes(), 0, "inference");
+  tf.tidy(() =>
+    tf.variableGrads(() => fusedGru(x, kernel, recurrent, bias, true).sum() as tf.Scalar, [x])
+  );
+  assert.equal(heap.liveBytes(), 0, "training");
+  x.dispose();
+});
+
+Deno.test("WasmHeap: first fit between live regions, 16-byte aligned, memory grown on demand", () => {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const heap = new WasmHeap(memory, 100);
+  const a = heap.alloc(10);
+  const b = heap.alloc(40);
+  const c = heap.alloc(70000);
+  assert.deepEqual([a, b, c], [112, 128, 176]);
+  assert.equal(memory.buffer.byteLength, 2 * 65536);
+  heap.free(b);
+  assert.equal(heap.alloc(20), 128); // the gap b left
+  assert.equal(heap.alloc(40), 70176); // too large for the rest of the gap
+  assert.throws(() => heap.free(b + 1), RangeError);
+});
+
+Deno.test("the kernels' tanh is within 2.5e-7 relative of Math.tanh", () => {
+  // A dense grid over [−12, 12] (past ±9, where it is clipped), and tiny arguments.
+  const n = 480_001;
+  const x = Float32Array.from(
+    { length: n + 40 },
+    (_, i) => i < n ? -12 + (24 * i) / (n - 1) : (i % 2 ? 1 : -1) * 2 ** -(i - n),
+  );
+  const y = tanhWasm(x);
+  let worstRelative = 0;
+  for (let i = 0; i < x.length; i++) {
+    const exact = Math.tanh(x[i]);
+    if (exact === 0) assert.equal(y[i], 0);
+    else worstRelative = Math.max(worstRelative, Math.abs(y[i] - exact) / Math.abs(exact));
+  }
+  // Measured 1.8·10⁻⁷ (about 1.5 float32 ulp); float32 rounding alone is 6·10⁻⁸.
+  assert.ok(worstRelative < 2.5e-7, `tanh relative error ${worstRelative}`);
 });

@@ -22,10 +22,19 @@
  * float32 graph to rounding (checked in tests/fused_gru_test.ts).
  *
  * gruForward and gruBackward here are the plain reference kernels; the op runs the faster
- * batch-inner ones of gru_wasm.ts (WebAssembly SIMD), which tests check against these.
+ * ones of gru_wasm.ts (the whole time loop in one WebAssembly SIMD call), which tests check
+ * against these.
  */
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { tf } from "../backend/mod.ts";
-import { gruBackwardWasm, gruForwardWasm, gruWasmOutput } from "./gru_wasm.ts";
+import {
+  gruBackwardWasm,
+  gruForwardWasm,
+  gruInferenceWasm,
+  gruWasmOutput,
+  type GruWasmTape,
+  releaseGruTape,
+} from "./gru_wasm.ts";
 
 /** Sizes of one GRU call. */
 export interface GruDims {
@@ -278,36 +287,84 @@ export function fusedGru(
   const units = recurrent.shape[0];
   checkShapes(x.shape, kernel.shape, recurrent.shape, bias.shape);
   const dims: GruDims = { batch, time, inputs, units };
+  // Inside the op tfjs does not record; whether it records this op is known out here. Only
+  // then is a tape kept (in the kernels' memory) for the gradient.
+  const recording = tf.engine().isTapeOn();
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xt, kt, rt, bt] = args as tf.Tensor[];
-    const xData = xt.dataSync() as Float32Array;
-    const kData = kt.dataSync() as Float32Array;
-    const rData = rt.dataSync() as Float32Array;
-    const tape = gruForwardWasm(dims, xData, kData, rData, bt.dataSync() as Float32Array);
-    const out = gruWasmOutput(dims, tape, returnSequences);
-    const value = returnSequences
-      ? tf.tensor3d(out, [batch, time, units])
-      : tf.tensor2d(out, [batch, units]);
-    const gradFunc = (dy: tf.Tensor) => {
-      const g = gruBackwardWasm(
-        dims,
-        kData,
-        rData,
-        tape,
-        dy.dataSync() as Float32Array,
-        returnSequences,
+    const [kData, rData, bData] = [kt, rt, bt].map((t) => t.dataSync() as Float32Array);
+    const shape = returnSequences ? [batch, time, units] : [batch, units];
+    if (!recording) {
+      const value = newTensor(
+        shape,
+        (out) => gruInferenceWasm(dims, valuesOf(xt), kData, rData, bData, returnSequences, out),
       );
+      const gradFunc = (): tf.Tensor[] => {
+        throw new Error("fusedGru: no gradient for a call made while tfjs was not recording");
+      };
+      return { value, gradFunc };
+    }
+    const tape = gruForwardWasm(dims, valuesOf(xt), kData, rData, bData);
+    const value = newTensor(shape, (out) => gruWasmOutput(dims, tape, returnSequences, out));
+    const gradFunc = (dy: tf.Tensor) => {
+      let g: GruGradients | undefined;
+      const dx = newTensor([batch, time, inputs], (out) => {
+        g = gruBackwardWasm(dims, kData, rData, tape, valuesOf(dy), returnSequences, out);
+      });
+      releaseGruTape(tape);
+      unreleased.unregister(tape);
       return [
-        tf.tensor3d(g.dx, [batch, time, inputs]),
-        tf.tensor2d(g.dKernel, [inputs, 3 * units]),
-        tf.tensor2d(g.dRecurrent, [units, 3 * units]),
-        tf.tensor1d(g.dBias),
+        dx,
+        tf.tensor2d(g!.dKernel, [inputs, 3 * units]),
+        tf.tensor2d(g!.dRecurrent, [units, 3 * units]),
+        tf.tensor1d(g!.dBias),
       ];
     };
+    // A recorded op whose gradient is never asked for (its output not on the path to the
+    // loss, or the recording dropped) still returns its tape: once tfjs drops the gradient
+    // function.
+    unreleased.register(gradFunc, tape, tape);
     return { value, gradFunc };
   });
   return op(x, kernel, recurrent, bias);
 }
+
+/**
+ * The wasm backend when it is tfjs' current one: the op then reads its inputs and writes its
+ * outputs in place in that backend's heap, saving a copy each way.
+ */
+function currentWasmBackend(): BackendWasm | null {
+  return tf.getBackend() === "wasm" ? tf.backend() as unknown as BackendWasm : null;
+}
+
+/**
+ * The values of `t`: a view of the wasm backend's heap when `t` lives there (valid until
+ * tfjs allocates again), else dataSync().
+ */
+function valuesOf(t: tf.Tensor): Float32Array {
+  const wasm = currentWasmBackend();
+  const home = tf.engine().state.tensorInfo.get(t.dataId)?.backend as unknown;
+  if (wasm && home === wasm) return wasm.typedArrayFromHeap(t) as Float32Array;
+  return t.dataSync() as Float32Array;
+}
+
+/**
+ * A new float32 tensor of `shape` whose values `write` fills. `write` runs after the
+ * tensor's allocation, so views it takes of the wasm heap stay valid.
+ */
+function newTensor(shape: number[], write: (out: Float32Array) => void): tf.Tensor {
+  const wasm = currentWasmBackend();
+  if (wasm) {
+    const info = wasm.makeOutput(shape, "float32");
+    write(wasm.typedArrayFromHeap(info) as Float32Array);
+    return tf.engine().makeTensorFromTensorInfo(info);
+  }
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  write(values);
+  return tf.tensor(values, shape);
+}
+
+const unreleased = new FinalizationRegistry<GruWasmTape>(releaseGruTape);
 
 function checkShapes(x: number[], kernel: number[], recurrent: number[], bias: number[]): void {
   const units = recurrent[0];

@@ -1,53 +1,354 @@
 /*
- * The matrix parts of the fused GRU (lib/fused/gru_wasm.ts), compiled to WebAssembly with
- * SIMD; the element-wise gate functions stay in TypeScript. Activations are [rows, B]
- * row-major with the batch innermost, so every inner loop runs over B contiguous floats and
- * clang vectorizes it (f32x4). W is a weight matrix [K, ldw] row-major, of which the columns
- * col … col + J − 1 are used. Pointers are byte offsets into the module's imported memory.
+ * The fused GRU over whole sequences in WebAssembly SIMD (lib/fused/gru_wasm.ts calls it):
+ * one call runs the forward pass over every time step, one call runs backpropagation through
+ * time, gates included. The math, and the plain reference kernels this is checked against,
+ * are in lib/fused/gru.ts; gate order z, r, h in the weights' columns, G = 3U.
+ *
+ * Layout. The batch is cut into tiles of L = 4·NV sequences (the last tile zero-padded); a
+ * tile's sequences are independent through time, so each tile runs its whole time loop with
+ * its state in a few kilobytes, and every value is a row of L lanes: NV f32x4 vectors, one
+ * lane per sequence. Tiled arrays are [tiles, T, rows, L]. Weights stay as tfjs holds them,
+ * row-major W [I, G], R [U, G], b [G]; each weight is splatted once per tile and step and
+ * used on all NV vectors.
+ *
+ * The tape (what the forward pass keeps for the backward one) lives in the module's memory,
+ * where the caller placed it: x, h, y_z, y_r, c, tiled. y = 0.5 + 0.2·a is hard-sigmoid's
+ * value before clipping: it gives both the gate, clip(y, 0, 1), and its derivative, open
+ * where y ∈ [0, 1].
+ *
+ * No libc: tanh is built here from exp (see tanh4). Pointers are byte offsets into the
+ * imported memory; work areas are the caller's, sized by the *_work_bytes companions.
  *
  * Build (into build/wasm/gru.wasm): deno task build:wasm (bash pipeline/setup.sh runs it)
  */
+#include <wasm_simd128.h>
 
-/* out[j, b] += Σ_k W[k, col + j] · in[k, b]      out [J, B], in [K, B] */
-__attribute__((export_name("acc_w")))
-void acc_w(float *out, const float *in, const float *w, int K, int J, int ldw, int col, int B) {
-  for (int j = 0; j < J; j++) {
-    float *o = out + j * B;
-    for (int k = 0; k < K; k++) {
-      const float c = w[k * ldw + col + j];
-      const float *x = in + k * B;
-      for (int b = 0; b < B; b++) o[b] += c * x[b];
+typedef float f4 __attribute__((vector_size(16)));
+typedef int i4 __attribute__((vector_size(16)));
+
+/* A tile: L lanes held as NV vectors. */
+enum { NV = 4, L = 4 * NV };
+/* Weight-gradient partial sums are float32 per lane for this many steps, then float64. */
+enum { FLUSH_STEPS = 8 };
+
+extern unsigned char __heap_base;
+
+/* clang turns the zero-filling loops below into memset calls, which no libc provides here. */
+__attribute__((no_builtin("memset")))
+void *memset(void *dst, int value, unsigned long n) {
+  unsigned char *d = dst;
+  for (unsigned long i = 0; i < n; i++) d[i] = (unsigned char)value;
+  return dst;
+}
+
+/* First byte past the module's own data and stack: where the caller's heap may start. */
+__attribute__((export_name("heap_base")))
+unsigned heap_base(void) { return (unsigned)&__heap_base; }
+
+/* Sequences per tile (L). */
+__attribute__((export_name("gru_tile_lanes")))
+int gru_tile_lanes(void) { return L; }
+
+/* ───────────────────────────── element-wise functions ───────────────────────────── */
+
+static inline f4 splat(float v) { return (f4){v, v, v, v}; }
+
+/* clip(y, 0, 1); NaN stays NaN (pmax(y, 0) = y < 0 ? 0 : y). */
+static inline f4 clip01(f4 y) {
+  return (f4)wasm_f32x4_pmin(wasm_f32x4_pmax((v128_t)y, (v128_t)splat(0)), (v128_t)splat(1));
+}
+
+/* hs'(a) / 0.2 as a lane mask: all ones where y ∈ [0, 1] (tfjs' clipByValue gradient). */
+static inline i4 open(f4 y) { return (y >= 0) & (y <= 1); }
+
+static inline f4 masked(i4 mask, f4 v) { return (f4)(mask & (i4)v); }
+
+/*
+ * tanh x = e / (e + 2) with e = expm1(2x): no cancellation for either sign, and the relative
+ * error of e passes to tanh at most unchanged. |x| is clipped to 9, beyond which tanh rounds
+ * to ±1 in float32 (1 − tanh 9 = 3·10⁻⁸ < half an ulp below 1).
+ *
+ * expm1(y): y = k·ln2 + r with k = round(y / ln2), |r| ≤ ln2 / 2 (ln2 in two parts so that
+ * k·LN2_HI is exact for |k| < 2⁸); expm1(r) by its Taylor series to r⁸ (the first term left
+ * out, r⁹/9!, is below 6·10⁻¹⁰·|r|); then expm1(y) = 2ᵏ·expm1(r) + (2ᵏ − 1), where 2ᵏ − 1 is
+ * exact and the sum cancels at most a factor 2 (|k| = 1). Measured against Math.tanh in
+ * tests/fused_gru_test.ts.
+ */
+static f4 tanh4(f4 x) {
+#pragma clang fp reassociate(off)
+  const float LN2_HI = 0.693145751953125f; /* 11 significant bits */
+  const float LN2_LO = 1.428606765330187e-06f;
+  f4 y = 2 * (f4)wasm_f32x4_pmin(wasm_f32x4_pmax((v128_t)x, (v128_t)splat(-9)),
+                                 (v128_t)splat(9));
+  f4 k = (f4)wasm_f32x4_nearest((v128_t)(y * 1.4426950408889634f));
+  f4 r = (y - k * LN2_HI) - k * LN2_LO;
+  f4 p = splat(1.0f / 40320);
+  p = p * r + 1.0f / 5040;
+  p = p * r + 1.0f / 720;
+  p = p * r + 1.0f / 120;
+  p = p * r + 1.0f / 24;
+  p = p * r + 1.0f / 6;
+  p = p * r + 0.5f;
+  p = (p * r + 1) * r; /* expm1(r) */
+  i4 ki = (i4)wasm_i32x4_trunc_sat_f32x4((v128_t)k);
+  f4 s = (f4)((ki + 127) << 23); /* 2ᵏ */
+  f4 e = s * p + (s - 1);
+  return e / (e + 2);
+}
+
+/* out[i] = tanh(in[i]) for n a multiple of 4 (for tests of tanh4). */
+__attribute__((export_name("tanh_array")))
+void tanh_array(f4 *out, const f4 *in, int n) {
+  for (int i = 0; i < n / 4; i++) out[i] = tanh4(in[i]);
+}
+
+/* ───────────────────────────── layout changes ───────────────────────────── */
+
+/* dst [tiles, steps, R, L] ← src [B, steps, R]; lanes past the batch are zero. */
+__attribute__((export_name("rows_to_tiles")))
+void rows_to_tiles(float *dst, const float *src, int B, int steps, int R) {
+  int tiles = (B + L - 1) / L;
+  for (int n = 0; n < tiles; n++) {
+    for (int t = 0; t < steps; t++) {
+      for (int q = 0; q < R; q++) {
+        float *d = dst + ((n * steps + t) * R + q) * L;
+        for (int l = 0; l < L; l++) {
+          int b = n * L + l;
+          d[l] = b < B ? src[(b * steps + t) * R + q] : 0;
+        }
+      }
     }
   }
 }
 
-/* out[k, b] += Σ_j W[k, col + j] · in[j, b]      out [K, B], in [J, B] */
-__attribute__((export_name("acc_wt")))
-void acc_wt(float *out, const float *in, const float *w, int K, int J, int ldw, int col, int B) {
-  for (int k = 0; k < K; k++) {
-    float *o = out + k * B;
-    for (int j = 0; j < J; j++) {
-      const float c = w[k * ldw + col + j];
-      const float *x = in + j * B;
-      for (int b = 0; b < B; b++) o[b] += c * x[b];
+/* dst [B, steps, R] ← steps t0 … t0 + steps − 1 of src [tiles, T, R, L]. */
+__attribute__((export_name("tiles_to_rows")))
+void tiles_to_rows(float *dst, const float *src, int B, int T, int R, int t0, int steps) {
+  for (int b = 0; b < B; b++) {
+    const float *s = src + (b / L) * T * R * L + b % L;
+    for (int t = 0; t < steps; t++) {
+      for (int q = 0; q < R; q++) dst[(b * steps + t) * R + q] = s[((t0 + t) * R + q) * L];
     }
+  }
+}
+
+/* ───────────────────────────── forward ───────────────────────────── */
+
+/* Bytes of gru_forward's work area. */
+__attribute__((export_name("gru_forward_work_bytes")))
+int gru_forward_work_bytes(int U) { return 7 * U * L * 4; }
+
+/*
+ * The forward pass over all T steps of every tile.
+ *
+ * x     [tiles, T, I, L] in: the input, tiled (rows_to_tiles)
+ * w     [I, 3U] in; rw [U, 3U] in; bias [3U] in
+ * h     [tiles, T, U, L] out: every step's output
+ * yz, yr, c  out: hard-sigmoid's unclipped value of the z and r gates, and the candidate
+ *       tanh(a_h): [tiles, T, U, L] when keep, else scratch [U, L] (inference)
+ * work  gru_forward_work_bytes(U)
+ */
+__attribute__((export_name("gru_forward")))
+void gru_forward(int T, int tiles, int I, int U, const f4 *x, const float *w, const float *rw,
+                 const float *bias, f4 *h, f4 *yz, f4 *yr, f4 *c, int keep, f4 *work) {
+  const int G = 3 * U;
+  const int row = U * NV; /* vectors in one step's [U, L] */
+  f4 *zeros = work;       /* h_{−1} [U, L] */
+  f4 *zr = zeros + row;   /* clip(y_z), clip(y_r) of the step [2U, L] */
+  f4 *rh = zr + 2 * row;  /* r ⊙ h_{t−1} [U, L] */
+  if (!keep) {
+    yz = rh + row;
+    yr = yz + row;
+    c = yr + row;
+  }
+  for (int q = 0; q < row; q++) zeros[q] = splat(0);
+  for (int n = 0; n < tiles; n++) {
+    for (int t = 0; t < T; t++) {
+      const int at = n * T + t;
+      const f4 *xt = x + at * I * NV;
+      const f4 *hp = t ? h + (at - 1) * row : zeros;
+      f4 *ht = h + at * row;
+      f4 *yzt = keep ? yz + at * row : yz;
+      f4 *yrt = keep ? yr + at * row : yr;
+      f4 *ct = keep ? c + at * row : c;
+      /* a_z, a_r = x_t W + h_{t−1} R + b (columns 0 … 2U − 1) */
+      for (int j = 0; j < 2 * U; j++) {
+        f4 a[NV];
+        for (int v = 0; v < NV; v++) a[v] = splat(bias[j]);
+        for (int i = 0; i < I; i++) {
+          const float wij = w[i * G + j];
+          for (int v = 0; v < NV; v++) a[v] += wij * xt[i * NV + v];
+        }
+        for (int k = 0; k < U; k++) {
+          const float rkj = rw[k * G + j];
+          for (int v = 0; v < NV; v++) a[v] += rkj * hp[k * NV + v];
+        }
+        f4 *y = j < U ? yzt + j * NV : yrt + (j - U) * NV;
+        for (int v = 0; v < NV; v++) {
+          /* hard-sigmoid as tfjs computes it: float32 0.5 + 0.2·a */
+          const f4 yv = 0.5f + 0.2f * a[v];
+          y[v] = yv;
+          zr[j * NV + v] = clip01(yv);
+        }
+      }
+      for (int q = 0; q < row; q++) rh[q] = zr[row + q] * hp[q];
+      /* c = tanh(x_t W_h + (r ⊙ h_{t−1}) R_h + b_h); h_t = z h_{t−1} + (1 − z) c */
+      for (int j = 0; j < U; j++) {
+        f4 a[NV];
+        for (int v = 0; v < NV; v++) a[v] = splat(bias[2 * U + j]);
+        for (int i = 0; i < I; i++) {
+          const float wij = w[i * G + 2 * U + j];
+          for (int v = 0; v < NV; v++) a[v] += wij * xt[i * NV + v];
+        }
+        for (int k = 0; k < U; k++) {
+          const float rkj = rw[k * G + 2 * U + j];
+          for (int v = 0; v < NV; v++) a[v] += rkj * rh[k * NV + v];
+        }
+        for (int v = 0; v < NV; v++) {
+          const int q = j * NV + v;
+          const f4 cv = tanh4(a[v]);
+          ct[q] = cv;
+          ht[q] = zr[q] * hp[q] + (1 - zr[q]) * cv;
+        }
+      }
+    }
+  }
+}
+
+/* ───────────────────────────── backward ───────────────────────────── */
+
+/* Bytes of gru_backward's work area. */
+__attribute__((export_name("gru_backward_work_bytes")))
+int gru_backward_work_bytes(int I, int U) {
+  const int G = 3 * U;
+  const int sums = I * G + U * G + G;
+  return 7 * U * L * 4 + sums * 16 + sums * 8;
+}
+
+/* sum[q] += the four lanes of part[q] (in float64), and part[q] = 0, for q < n. */
+static void flush(double *sum, f4 *part, int n) {
+  for (int q = 0; q < n; q++) {
+    const f4 p = part[q];
+    sum[q] += ((double)p[0] + (double)p[1]) + ((double)p[2] + (double)p[3]);
+    part[q] = splat(0);
   }
 }
 
 /*
- * g[k, col + j] += Σ_b a[k, b] · d[j, b]          a [K, B], d [J, B], g [K, ldw] float64
- * The sum over the batch is float32 (reassociated into SIMD lanes by -ffast-math, as tfjs'
- * own matmul sums in float32); the running sum over time steps is float64.
+ * Backpropagation through time over every tile, from the tape gru_forward kept.
+ *
+ * x, h, yz, yr, c  in: the tape [tiles, T, ·, L]
+ * w, rw  in: the weights as in gru_forward
+ * dy    in: ∂loss/∂h, tiled: [tiles, T, U, L] when sequences, else [tiles, 1, U, L] (the last
+ *       step's only)
+ * dx    out [tiles, T, I, L]: ∂loss/∂x
+ * dw, drw, db  out [I, 3U], [U, 3U], [3U]: the weights' gradients, summed over batch and time
+ *       (per lane in float32 for FLUSH_STEPS steps, then in float64)
+ * work  gru_backward_work_bytes(I, U), 16-byte aligned
  */
-__attribute__((export_name("acc_outer")))
-void acc_outer(double *g, const float *a, const float *d, int K, int J, int ldw, int col, int B) {
-  for (int k = 0; k < K; k++) {
-    const float *x = a + k * B;
-    for (int j = 0; j < J; j++) {
-      const float *y = d + j * B;
-      float s = 0;
-      for (int b = 0; b < B; b++) s += x[b] * y[b];
-      g[k * ldw + col + j] += s;
+__attribute__((export_name("gru_backward")))
+void gru_backward(int T, int tiles, int I, int U, const f4 *x, const float *w, const float *rw,
+                  const f4 *h, const f4 *yz, const f4 *yr, const f4 *c, const f4 *dy,
+                  int sequences, f4 *dx, float *dw, float *drw, float *db, f4 *work) {
+  const int G = 3 * U;
+  const int row = U * NV;
+  const int sums = I * G + U * G + G;
+  f4 *zeros = work;       /* h_{−1} [U, L] */
+  f4 *carry = zeros + row; /* ∂loss/∂h_t, flowing back through time [U, L] */
+  f4 *da = carry + row;    /* ∂loss/∂(a_z, a_r, a_h) of the step [3U, L] */
+  f4 *rh = da + 3 * row;   /* r ⊙ h_{t−1} [U, L] */
+  f4 *part = rh + row;     /* float32 partial sums of dw, drw, db, lane-wise [sums] */
+  f4 *partW = part, *partR = part + I * G, *partB = partR + U * G;
+  double *sum = (double *)(part + sums); /* the same, float64 [sums] */
+  for (int q = 0; q < row; q++) zeros[q] = splat(0);
+  for (int q = 0; q < sums; q++) part[q] = splat(0), sum[q] = 0;
+  for (int n = 0; n < tiles; n++) {
+    for (int q = 0; q < row; q++) carry[q] = splat(0);
+    for (int t = T - 1; t >= 0; t--) {
+      const int at = n * T + t;
+      const f4 *xt = x + at * I * NV;
+      const f4 *hp = t ? h + (at - 1) * row : zeros;
+      const f4 *yzt = yz + at * row, *yrt = yr + at * row, *ct = c + at * row;
+      f4 *dxt = dx + at * I * NV;
+      if (sequences) {
+        const f4 *d = dy + at * row;
+        for (int q = 0; q < row; q++) carry[q] += d[q];
+      } else if (t == T - 1) {
+        const f4 *d = dy + n * row;
+        for (int q = 0; q < row; q++) carry[q] += d[q];
+      }
+      /* h_t = z h_{t−1} + (1 − z) c */
+      for (int q = 0; q < row; q++) {
+        const f4 g = carry[q], z = clip01(yzt[q]), cv = ct[q];
+        carry[q] = g * z;
+        da[q] = masked(open(yzt[q]), g * (hp[q] - cv) * 0.2f);
+        da[2 * row + q] = g * (1 - z) * (1 - cv * cv);
+      }
+      /* a_h = … + (r ⊙ h_{t−1}) R_h: back to r and h_{t−1} */
+      for (int k = 0; k < U; k++) {
+        f4 s[NV];
+        for (int v = 0; v < NV; v++) s[v] = splat(0);
+        for (int j = 0; j < U; j++) {
+          const float rkj = rw[k * G + 2 * U + j];
+          for (int v = 0; v < NV; v++) s[v] += rkj * da[(2 * U + j) * NV + v];
+        }
+        for (int v = 0; v < NV; v++) {
+          const int q = k * NV + v;
+          const f4 r = clip01(yrt[q]);
+          carry[q] += s[v] * r;
+          da[row + q] = masked(open(yrt[q]), s[v] * hp[q] * 0.2f);
+          rh[q] = r * hp[q];
+        }
+      }
+      /* a_z, a_r = … + h_{t−1} R_{z,r} */
+      for (int k = 0; k < U; k++) {
+        f4 s[NV];
+        for (int v = 0; v < NV; v++) s[v] = carry[k * NV + v];
+        for (int j = 0; j < 2 * U; j++) {
+          const float rkj = rw[k * G + j];
+          for (int v = 0; v < NV; v++) s[v] += rkj * da[j * NV + v];
+        }
+        for (int v = 0; v < NV; v++) carry[k * NV + v] = s[v];
+      }
+      /* a = x_t W + …: back to x_t */
+      for (int i = 0; i < I; i++) {
+        f4 s[NV];
+        for (int v = 0; v < NV; v++) s[v] = splat(0);
+        for (int j = 0; j < G; j++) {
+          const float wij = w[i * G + j];
+          for (int v = 0; v < NV; v++) s[v] += wij * da[j * NV + v];
+        }
+        for (int v = 0; v < NV; v++) dxt[i * NV + v] = s[v];
+      }
+      /* The weights' gradients: outer products of the step's inputs with da. */
+      for (int i = 0; i < I; i++) {
+        for (int j = 0; j < G; j++) {
+          f4 p = partW[i * G + j];
+          for (int v = 0; v < NV; v++) p += xt[i * NV + v] * da[j * NV + v];
+          partW[i * G + j] = p;
+        }
+      }
+      for (int k = 0; k < U; k++) {
+        for (int j = 0; j < 2 * U; j++) {
+          f4 p = partR[k * G + j];
+          for (int v = 0; v < NV; v++) p += hp[k * NV + v] * da[j * NV + v];
+          partR[k * G + j] = p;
+        }
+        for (int j = 2 * U; j < G; j++) {
+          f4 p = partR[k * G + j];
+          for (int v = 0; v < NV; v++) p += rh[k * NV + v] * da[j * NV + v];
+          partR[k * G + j] = p;
+        }
+      }
+      for (int j = 0; j < G; j++) {
+        f4 p = partB[j];
+        for (int v = 0; v < NV; v++) p += da[j * NV + v];
+        partB[j] = p;
+      }
+      if (t % FLUSH_STEPS == 0) flush(sum, part, sums);
     }
   }
+  for (int q = 0; q < I * G; q++) dw[q] = (float)sum[q];
+  for (int q = 0; q < U * G; q++) drw[q] = (float)sum[I * G + q];
+  for (int q = 0; q < G; q++) db[q] = (float)sum[I * G + U * G + q];
 }

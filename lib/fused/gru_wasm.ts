@@ -1,58 +1,123 @@
 /**
- * The fast GRU kernels: the same forward and backward passes as gru.ts (the reference), with
- * the batch innermost so that every matrix product runs as long contiguous loops in
- * WebAssembly SIMD (gru_wasm.c), and the element-wise gate functions in TypeScript between
- * them. Checked equal to the reference in tests/fused_gru_test.ts; timed in
- * bench/fused_bench.ts.
+ * The fast GRU kernels: the same forward and backward passes as gru.ts (the reference), each
+ * one call into WebAssembly SIMD (gru_wasm.c) that runs the whole time loop, gates included,
+ * with the batch in the SIMD lanes. Checked equal to the reference in
+ * tests/fused_gru_test.ts; timed in bench/fused_bench.ts.
  *
- * Layout: time-major and batch-inner, [T, rows, B]. The wasm memory holds only one step's
- * working set (weights, gate pre-activations, state); the tape lives in ordinary typed arrays.
+ * Memory. The module's memory is a heap ({@linkcode WasmHeap}) above the module's own data.
+ * A call takes a region for its inputs, outputs and work area and returns it before it
+ * returns. A training forward pass also takes a region for its tape, which it keeps: the
+ * tape stays where the backward pass reads it, while other GRU calls (validation, another
+ * layer) may run in between, until {@linkcode releaseGruTape} returns it. Inference keeps no
+ * tape ({@linkcode gruInferenceWasm}).
  */
 import { wasmPath } from "./wasm_build.ts";
 import type { GruDims, GruGradients } from "./gru.ts";
 
 const GRU_WASM_PATH = wasmPath("gru");
+const PAGE = 65536;
 
-const SLOPE = Math.fround(0.2);
+/** A pointer (byte offset into the module's memory) or a size. */
+type I32 = number;
 
-/** What the forward pass keeps for the backward pass; arrays are [T, rows, B]. */
-export interface GruWasmTape {
-  /** The input, transposed: [T, I, B]. */
-  x: Float32Array;
-  /** [T, U, B] */
-  h: Float32Array;
-  z: Float32Array;
-  r: Float32Array;
-  c: Float32Array;
-  /** hs'(a) / 0.2 for the z then r gates: [T, 2U, B]. */
-  gateOpen: Uint8Array;
+interface GruExports {
+  heap_base(): I32;
+  gru_tile_lanes(): I32;
+  gru_forward_work_bytes(U: I32): I32;
+  gru_backward_work_bytes(I: I32, U: I32): I32;
+  rows_to_tiles(dst: I32, src: I32, B: I32, steps: I32, R: I32): void;
+  tiles_to_rows(dst: I32, src: I32, B: I32, T: I32, R: I32, t0: I32, steps: I32): void;
+  gru_forward(
+    T: I32,
+    tiles: I32,
+    I: I32,
+    U: I32,
+    x: I32,
+    w: I32,
+    rw: I32,
+    bias: I32,
+    h: I32,
+    yz: I32,
+    yr: I32,
+    c: I32,
+    keep: I32,
+    work: I32,
+  ): void;
+  gru_backward(
+    T: I32,
+    tiles: I32,
+    I: I32,
+    U: I32,
+    x: I32,
+    w: I32,
+    rw: I32,
+    h: I32,
+    yz: I32,
+    yr: I32,
+    c: I32,
+    dy: I32,
+    sequences: I32,
+    dx: I32,
+    dw: I32,
+    drw: I32,
+    db: I32,
+    work: I32,
+  ): void;
+  tanh_array(out: I32, input: I32, n: I32): void;
 }
 
-type MatrixKernel = (
-  out: number,
-  input: number,
-  w: number,
-  K: number,
-  J: number,
-  ldw: number,
-  col: number,
-  B: number,
-) => void;
+/**
+ * First-fit allocation of 16-byte aligned regions of a WebAssembly memory above `base`,
+ * growing the memory when no gap fits. Views of the memory must be made after the last
+ * allocation of a call: growing detaches them.
+ */
+export class WasmHeap {
+  /** Live regions [start, end), by start. */
+  private readonly live: [number, number][] = [];
 
-interface Kernels {
-  memory: WebAssembly.Memory;
-  /** out[j, b] += Σ_k W[k, col + j] · in[k, b] */
-  accW: MatrixKernel;
-  /** out[k, b] += Σ_j W[k, col + j] · in[j, b] */
-  accWt: MatrixKernel;
-  /** g[k, col + j] += Σ_b a[k, b] · d[j, b] (g float64) */
-  accOuter: MatrixKernel;
+  constructor(readonly memory: WebAssembly.Memory, private readonly base: number) {}
+
+  /** A region of `bytes` bytes; returns its offset. */
+  alloc(bytes: number): number {
+    const size = Math.ceil(Math.max(bytes, 1) / 16) * 16;
+    let start = Math.ceil(this.base / 16) * 16;
+    let index = 0;
+    for (; index < this.live.length; index++) {
+      if (this.live[index][0] - start >= size) break;
+      start = this.live[index][1];
+    }
+    const end = start + size;
+    const pages = Math.ceil(end / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (pages > 0) this.memory.grow(pages);
+    this.live.splice(index, 0, [start, end]);
+    return start;
+  }
+
+  /** Returns the region that starts at `at`. */
+  free(at: number): void {
+    const index = this.live.findIndex(([start]) => start === at);
+    if (index < 0) throw new RangeError(`WasmHeap: no region starts at ${at}`);
+    this.live.splice(index, 1);
+  }
+
+  /** Bytes in live regions (for tests: 0 once every call has returned its regions). */
+  liveBytes(): number {
+    return this.live.reduce((sum, [start, end]) => sum + end - start, 0);
+  }
 }
 
-let kernels: Kernels | null = null;
+interface GruModule {
+  exports: GruExports;
+  heap: WasmHeap;
+  /** Sequences per tile: the batch is padded to a multiple of this. */
+  lanes: number;
+}
 
-function wasmKernels(): Kernels {
-  if (kernels) return kernels;
+let loaded: GruModule | null = null;
+
+/** The GRU module, instantiated once, and the heap over its memory. */
+export function gruModule(): GruModule {
+  if (loaded) return loaded;
   const memory = new WebAssembly.Memory({ initial: 4 });
   let bytes: Uint8Array<ArrayBuffer>;
   try {
@@ -65,47 +130,118 @@ function wasmKernels(): Kernels {
     );
   }
   const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
-    .exports as Record<string, MatrixKernel>;
-  kernels = {
-    memory,
-    accW: exports.acc_w,
-    accWt: exports.acc_wt,
-    accOuter: exports.acc_outer,
+    .exports as unknown as GruExports;
+  loaded = {
+    exports,
+    heap: new WasmHeap(memory, exports.heap_base()),
+    lanes: exports.gru_tile_lanes(),
   };
-  return kernels;
+  return loaded;
 }
 
-// Below this the module's own data (its stack pointer starts at 64 KiB).
-const ARENA_START = 65536 + 1024;
-
 /**
- * Float32/Float64 views of consecutive regions of the wasm memory (grown when needed), and
- * their byte offsets. Views are made after growing: growing detaches older views.
+ * Takes a region of consecutive 16-byte aligned parts of sizes `bytes`; returns the parts'
+ * byte offsets (the first part's is the region's, for {@linkcode WasmHeap.free}).
  */
-function arena<K extends string>(
-  memory: WebAssembly.Memory,
-  sizes: Record<K, [number, "f32" | "f64"]>,
-): { at: Record<K, number>; f32: Record<K, Float32Array>; f64: Record<K, Float64Array> } {
-  const at = {} as Record<K, number>;
-  let end = ARENA_START;
-  for (const name of Object.keys(sizes) as K[]) {
-    at[name] = end;
-    end += Math.ceil((sizes[name][0] * 8) / 16) * 16;
+function allocParts<K extends string>(bytes: Record<K, number>): Record<K, number> {
+  const names = Object.keys(bytes) as K[];
+  const aligned = (n: number) => Math.ceil(n / 16) * 16;
+  let at = gruModule().heap.alloc(names.reduce((sum, k) => sum + aligned(bytes[k]), 0));
+  const parts = {} as Record<K, number>;
+  for (const k of names) {
+    parts[k] = at;
+    at += aligned(bytes[k]);
   }
-  const pages = Math.ceil(end / 65536) - memory.buffer.byteLength / 65536;
-  if (pages > 0) memory.grow(pages);
-  const f32 = {} as Record<K, Float32Array>;
-  const f64 = {} as Record<K, Float64Array>;
-  for (const name of Object.keys(sizes) as K[]) {
-    const [n, type] = sizes[name];
-    if (type === "f32") f32[name] = new Float32Array(memory.buffer, at[name], n);
-    else f64[name] = new Float64Array(memory.buffer, at[name], n);
+  return parts;
+}
+
+/** Runs `f` on the parts of a region ({@linkcode allocParts}), then returns the region. */
+function withParts<K extends string, T>(
+  bytes: Record<K, number>,
+  f: (at: Record<K, number>) => T,
+): T {
+  const parts = allocParts(bytes);
+  try {
+    return f(parts);
+  } finally {
+    gruModule().heap.free(Math.min(...Object.values<number>(parts)));
   }
-  return { at, f32, f64 };
+}
+
+function f32(at: number, length: number): Float32Array {
+  return new Float32Array(gruModule().heap.memory.buffer, at, length);
 }
 
 /**
- * The GRU forward pass (same arguments and function as gru.ts' gruForward).
+ * What the forward pass keeps for the backward pass: a region of the module's memory holding
+ * x, h, y_z, y_r and c, tiled [tiles, T, rows, lanes] (gru_wasm.c), until
+ * {@linkcode releaseGruTape}.
+ */
+export interface GruWasmTape {
+  readonly dims: GruDims;
+  /** Byte offsets of the tape's arrays. */
+  readonly at: { x: number; h: number; yz: number; yr: number; c: number };
+  /** False once released. */
+  live: boolean;
+}
+
+function tiledFloats(dims: GruDims, rows: number): number {
+  const { lanes } = gruModule();
+  return Math.ceil(dims.batch / lanes) * lanes * dims.time * rows;
+}
+
+function tapeBytes(dims: GruDims): Record<keyof GruWasmTape["at"], number> {
+  const state = 4 * tiledFloats(dims, dims.units);
+  return { x: 4 * tiledFloats(dims, dims.inputs), h: state, yz: state, yr: state, c: state };
+}
+
+/**
+ * Runs the forward pass with the tape at `tape` (kept) or in the work area (not kept), on the
+ * input and weights copied into the region at `at`.
+ */
+function forward(
+  dims: GruDims,
+  x: Float32Array,
+  weights: { kernel: Float32Array; recurrent: Float32Array; bias: Float32Array },
+  tape: GruWasmTape["at"],
+  keep: boolean,
+  at: Record<"input" | "w" | "rw" | "bias" | "work", number>,
+): void {
+  const { exports: m, lanes } = gruModule();
+  const { batch: B, time: T, inputs: I, units: U } = dims;
+  f32(at.input, x.length).set(x);
+  f32(at.w, weights.kernel.length).set(weights.kernel);
+  f32(at.rw, weights.recurrent.length).set(weights.recurrent);
+  f32(at.bias, weights.bias.length).set(weights.bias);
+  m.rows_to_tiles(tape.x, at.input, B, T, I);
+  const tiles = Math.ceil(B / lanes);
+  m.gru_forward(
+    T,
+    tiles,
+    I,
+    U,
+    tape.x,
+    at.w,
+    at.rw,
+    at.bias,
+    tape.h,
+    tape.yz,
+    tape.yr,
+    tape.c,
+    keep ? 1 : 0,
+    at.work,
+  );
+}
+
+function weightBytes(dims: GruDims) {
+  const G = 3 * dims.units;
+  return { w: 4 * dims.inputs * G, rw: 4 * dims.units * G, bias: 4 * G };
+}
+
+/**
+ * The GRU forward pass (same arguments and function as gru.ts' gruForward), keeping the tape
+ * in the module's memory for {@linkcode gruBackwardWasm}; release it with
+ * {@linkcode releaseGruTape}.
  *
  * @param x [batch, time, inputs]
  * @returns the tape; {@linkcode gruWasmOutput} reads the output from it
@@ -117,92 +253,93 @@ export function gruForwardWasm(
   recurrent: Float32Array,
   bias: Float32Array,
 ): GruWasmTape {
-  const { batch: B, time: T, inputs: I, units: U } = dims;
-  const G = 3 * U;
-  const UB = U * B;
-  const xs = new Float32Array(T * I * B);
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      for (let i = 0; i < I; i++) xs[(t * I + i) * B + b] = x[(b * T + t) * I + i];
-    }
-  }
-  const n = T * UB;
-  const tape: GruWasmTape = {
-    x: xs,
-    h: new Float32Array(n),
-    z: new Float32Array(n),
-    r: new Float32Array(n),
-    c: new Float32Array(n),
-    gateOpen: new Uint8Array(2 * n),
+  const { exports: m } = gruModule();
+  const tape: GruWasmTape = { dims, at: allocParts(tapeBytes(dims)), live: true };
+  const call = {
+    input: 4 * x.length,
+    ...weightBytes(dims),
+    work: m.gru_forward_work_bytes(dims.units),
   };
-  const { h, z, r, c, gateOpen } = tape;
-  const k = wasmKernels();
-  const { at, f32 } = arena(k.memory, {
-    w: [I * G, "f32"],
-    rw: [U * G, "f32"],
-    acc: [G * B, "f32"], // gate pre-activations, then z and r in place: [3U, B]
-    hp: [UB, "f32"], // h_{t−1}, then h_t
-    rh: [UB, "f32"], // r ⊙ h_{t−1}
-    xt: [I * B, "f32"],
-  });
-  const { acc, hp, rh, xt } = f32;
-  f32.w.set(kernel);
-  f32.rw.set(recurrent);
-  hp.fill(0);
-  const accH = at.acc + 4 * 2 * UB; // byte offset of the candidate's rows
-  for (let t = 0; t < T; t++) {
-    const sAt = t * UB;
-    for (let j = 0; j < G; j++) acc.fill(bias[j], j * B, (j + 1) * B);
-    xt.set(xs.subarray(t * I * B, (t + 1) * I * B));
-    k.accW(at.acc, at.xt, at.w, I, G, G, 0, B);
-    k.accW(at.acc, at.hp, at.rw, U, 2 * U, G, 0, B);
-    // hs as tfjs computes it in float32; the gradient passes where y ∈ [0, 1].
-    const gAt = t * 2 * UB;
-    for (let q = 0; q < 2 * UB; q++) {
-      const y = Math.fround(0.5 + Math.fround(SLOPE * acc[q]));
-      const open = y >= 0 && y <= 1;
-      gateOpen[gAt + q] = open ? 1 : 0;
-      acc[q] = open ? y : y < 0 ? 0 : y > 1 ? 1 : y; // NaN stays NaN
-    }
-    z.set(acc.subarray(0, UB), sAt);
-    r.set(acc.subarray(UB, 2 * UB), sAt);
-    for (let q = 0; q < UB; q++) rh[q] = acc[UB + q] * hp[q];
-    k.accW(accH, at.rh, at.rw, U, U, G, 2 * U, B);
-    for (let q = 0; q < UB; q++) {
-      c[sAt + q] = Math.tanh(acc[2 * UB + q]);
-      const zq = acc[q];
-      hp[q] = zq * hp[q] + (1 - zq) * c[sAt + q];
-    }
-    h.set(hp, sAt);
-  }
+  withParts(call, (at) => forward(dims, x, { kernel, recurrent, bias }, tape.at, true, at));
   return tape;
 }
 
-/** The output as [batch, time, units] (`sequences`) or the last step as [batch, units]. */
-export function gruWasmOutput(dims: GruDims, tape: GruWasmTape, sequences: boolean): Float32Array {
-  const { batch: B, time: T, units: U } = dims;
-  if (!sequences) {
-    const out = new Float32Array(B * U);
-    const last = (T - 1) * U * B;
-    for (let j = 0; j < U; j++) {
-      for (let b = 0; b < B; b++) out[b * U + j] = tape.h[last + j * B + b];
-    }
-    return out;
-  }
-  const out = new Float32Array(B * T * U);
-  for (let t = 0; t < T; t++) {
-    for (let j = 0; j < U; j++) {
-      const from = (t * U + j) * B;
-      for (let b = 0; b < B; b++) out[(b * T + t) * U + j] = tape.h[from + b];
-    }
-  }
-  return out;
+/** Returns the tape's region to the heap (once; later calls do nothing). */
+export function releaseGruTape(tape: GruWasmTape): void {
+  if (!tape.live) return;
+  tape.live = false;
+  gruModule().heap.free(Math.min(...Object.values(tape.at)));
+}
+
+function assertLive(tape: GruWasmTape): void {
+  if (!tape.live) throw new Error("fused GRU: the tape was released before its backward pass");
 }
 
 /**
- * Backpropagation through time (same function as gru.ts' gruBackward).
+ * The output as [batch, time, units] (`sequences`) or the last step as [batch, units], into
+ * `out` (default: a new array).
+ */
+export function gruWasmOutput(
+  dims: GruDims,
+  tape: GruWasmTape,
+  sequences: boolean,
+  out?: Float32Array,
+): Float32Array {
+  assertLive(tape);
+  return outputOf(dims, tape.at.h, sequences, out);
+}
+
+/** Copies the output out of the tiled h at `h`. */
+function outputOf(dims: GruDims, h: number, sequences: boolean, out?: Float32Array): Float32Array {
+  const { batch: B, time: T, units: U } = dims;
+  const steps = sequences ? T : 1;
+  const n = B * steps * U;
+  const result = out ?? new Float32Array(n);
+  withParts({ rows: 4 * n }, ({ rows }) => {
+    gruModule().exports.tiles_to_rows(rows, h, B, T, U, T - steps, steps);
+    result.set(f32(rows, n));
+  });
+  return result;
+}
+
+/**
+ * The GRU forward pass without a tape (inference): the output only.
+ *
+ * @param x [batch, time, inputs]
+ * @param out where to write the output (default: a new array)
+ * @returns [batch, time, units] when `sequences`, else [batch, units]
+ */
+export function gruInferenceWasm(
+  dims: GruDims,
+  x: Float32Array,
+  kernel: Float32Array,
+  recurrent: Float32Array,
+  bias: Float32Array,
+  sequences: boolean,
+  out?: Float32Array,
+): Float32Array {
+  const { exports: m } = gruModule();
+  const { x: xBytes, h: hBytes } = tapeBytes(dims);
+  const call = {
+    input: 4 * x.length,
+    ...weightBytes(dims),
+    work: m.gru_forward_work_bytes(dims.units),
+    x: xBytes,
+    h: hBytes,
+  };
+  return withParts(call, (p) => {
+    const tape = { x: p.x, h: p.h, yz: 0, yr: 0, c: 0 };
+    forward(dims, x, { kernel, recurrent, bias }, tape, false, p);
+    return outputOf(dims, p.h, sequences, out);
+  });
+}
+
+/**
+ * Backpropagation through time (same function as gru.ts' gruBackward) from a live tape,
+ * which it leaves live.
  *
  * @param dy [batch, time, units] when `sequences`, else [batch, units]
+ * @param dx where to write ∂loss/∂x [batch, time, inputs] (default: a new array)
  */
 export function gruBackwardWasm(
   dims: GruDims,
@@ -211,86 +348,70 @@ export function gruBackwardWasm(
   tape: GruWasmTape,
   dy: Float32Array,
   sequences: boolean,
+  dx: Float32Array = new Float32Array(dims.batch * dims.time * dims.inputs),
 ): GruGradients {
+  assertLive(tape);
+  const { exports: m, lanes } = gruModule();
   const { batch: B, time: T, inputs: I, units: U } = dims;
   const G = 3 * U;
-  const UB = U * B;
-  const { h, z, r, c, gateOpen, x: xs } = tape;
-  const dx = new Float32Array(B * T * I);
-  const dBias = new Float64Array(G);
-  const k = wasmKernels();
-  const { at, f32, f64 } = arena(k.memory, {
-    w: [I * G, "f32"],
-    rw: [U * G, "f32"],
-    da: [G * B, "f32"], // ∂loss/∂(a_z, a_r, a_h) of the step: [3U, B]
-    carry: [UB, "f32"], // ∂loss/∂h flowing back through time
-    drh: [UB, "f32"], // ∂loss/∂(r ⊙ h_{t−1})
-    hp: [UB, "f32"], // h_{t−1}
-    rh: [UB, "f32"],
-    xt: [I * B, "f32"],
-    dxt: [I * B, "f32"],
-    dW: [I * G, "f64"],
-    dR: [U * G, "f64"],
-  });
-  const { da, carry, drh, hp, rh, xt, dxt } = f32;
-  f32.w.set(kernel);
-  f32.rw.set(recurrent);
-  f64.dW.fill(0);
-  f64.dR.fill(0);
-  carry.fill(0);
-  const daH = at.da + 4 * 2 * UB; // byte offset of the candidate's rows
-  for (let t = T - 1; t >= 0; t--) {
-    const sAt = t * UB;
-    const gAt = t * 2 * UB;
-    if (t === 0) hp.fill(0);
-    else hp.set(h.subarray(sAt - UB, sAt));
-    if (sequences) {
-      for (let b = 0; b < B; b++) {
-        for (let j = 0; j < U; j++) carry[j * B + b] += dy[(b * T + t) * U + j];
-      }
-    } else if (t === T - 1) {
-      for (let b = 0; b < B; b++) for (let j = 0; j < U; j++) carry[j * B + b] += dy[b * U + j];
-    }
-    // h_t = z h_{t−1} + (1 − z) c
-    for (let q = 0; q < UB; q++) {
-      const g = carry[q];
-      const zq = z[sAt + q];
-      const cq = c[sAt + q];
-      carry[q] = g * zq;
-      da[q] = gateOpen[gAt + q] ? g * (hp[q] - cq) * SLOPE : 0;
-      da[2 * UB + q] = g * (1 - zq) * (1 - cq * cq);
-    }
-    // a_h = … + (r ⊙ h_{t−1}) R_h
-    drh.fill(0);
-    k.accWt(at.drh, daH, at.rw, U, U, G, 2 * U, B);
-    for (let q = 0; q < UB; q++) {
-      const rq = r[sAt + q];
-      const hq = hp[q];
-      rh[q] = rq * hq;
-      carry[q] += drh[q] * rq;
-      da[UB + q] = gateOpen[gAt + UB + q] ? drh[q] * hq * SLOPE : 0;
-    }
-    // a_z, a_r = … + h_{t−1} R_{z,r}; the weights' gradients of this step.
-    k.accWt(at.carry, at.da, at.rw, U, 2 * U, G, 0, B);
-    k.accOuter(at.dR, at.hp, at.da, U, 2 * U, G, 0, B);
-    k.accOuter(at.dR, at.rh, daH, U, U, G, 2 * U, B);
-    xt.set(xs.subarray(t * I * B, (t + 1) * I * B));
-    k.accOuter(at.dW, at.xt, at.da, I, G, G, 0, B);
-    dxt.fill(0);
-    k.accWt(at.dxt, at.da, at.w, I, G, G, 0, B);
-    for (let j = 0; j < G; j++) {
-      let sum = 0;
-      for (let b = j * B; b < (j + 1) * B; b++) sum += da[b];
-      dBias[j] += sum;
-    }
-    for (let b = 0; b < B; b++) {
-      for (let i = 0; i < I; i++) dx[(b * T + t) * I + i] = dxt[i * B + b];
-    }
-  }
-  return {
-    dx,
-    dKernel: Float32Array.from(f64.dW),
-    dRecurrent: Float32Array.from(f64.dR),
-    dBias: Float32Array.from(dBias),
+  const steps = sequences ? T : 1;
+  const tiles = Math.ceil(B / lanes);
+  const { w, rw, bias } = weightBytes(dims);
+  const call = {
+    w,
+    rw,
+    dyRows: 4 * dy.length,
+    dy: 4 * tiles * lanes * steps * U,
+    dxTiles: 4 * tiledFloats(dims, I),
+    dxRows: 4 * B * T * I,
+    dw: w,
+    drw: rw,
+    db: bias,
+    work: m.gru_backward_work_bytes(I, U),
   };
+  return withParts(call, (p) => {
+    f32(p.w, kernel.length).set(kernel);
+    f32(p.rw, recurrent.length).set(recurrent);
+    f32(p.dyRows, dy.length).set(dy);
+    m.rows_to_tiles(p.dy, p.dyRows, B, steps, U);
+    const t = tape.at;
+    m.gru_backward(
+      T,
+      tiles,
+      I,
+      U,
+      t.x,
+      p.w,
+      p.rw,
+      t.h,
+      t.yz,
+      t.yr,
+      t.c,
+      p.dy,
+      sequences ? 1 : 0,
+      p.dxTiles,
+      p.dw,
+      p.drw,
+      p.db,
+      p.work,
+    );
+    m.tiles_to_rows(p.dxRows, p.dxTiles, B, T, I, 0, T);
+    dx.set(f32(p.dxRows, B * T * I));
+    return {
+      dx,
+      dKernel: f32(p.dw, I * G).slice(),
+      dRecurrent: f32(p.drw, U * G).slice(),
+      dBias: f32(p.db, G).slice(),
+    };
+  });
+}
+
+/** tanh as the kernels compute it (gru_wasm.c's tanh4), for tests. */
+export function tanhWasm(x: Float32Array): Float32Array {
+  const n = Math.ceil(x.length / 4) * 4;
+  return withParts({ input: 4 * n, out: 4 * n }, ({ input, out }) => {
+    f32(input, x.length).set(x);
+    gruModule().exports.tanh_array(out, input, n);
+    return f32(out, x.length).slice();
+  });
 }
