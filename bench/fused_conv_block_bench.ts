@@ -10,14 +10,20 @@
  *   fusedNnomModel (lib/fused/conv_block_profile.ts: the training twin, GRU fused too) with the
  *   same initial weights.
  *
- * "fused, 2 cores" runs the blocks' passes on a ConvBlockPool (main thread + 1 worker).
+ * - "nnom blocks, wasm kernels": conv_block_wasm.ts alone (no tfjs) on nnom's four blocks, the
+ *   training forward pass, the backward pass (dx only for the mix block, as in training) and
+ *   the inference forward pass.
  *
  *   deno bench -A bench/fused_conv_block_bench.ts
  */
 import { setupBackend, tf } from "../lib/backend/mod.ts";
-import { setConvBlockExecutor } from "../lib/fused/conv_block.ts";
 import { fusedConvBlock } from "../lib/fused/conv_block_layer.ts";
-import { ConvBlockPool } from "../lib/fused/conv_block_pool.ts";
+import { convBlockGeometry } from "../lib/fused/conv_block_kernels.ts";
+import {
+  convBlockBackwardWasm,
+  convBlockForwardWasm,
+  releaseConvBlockState,
+} from "../lib/fused/conv_block_wasm.ts";
 import { adamStep, fusedNnomModel } from "../lib/fused/conv_block_profile.ts";
 import { buildModel, nnom } from "../lib/model/mod.ts";
 import { Prng } from "../lib/train/prng.ts";
@@ -95,32 +101,15 @@ function frontEndModel(fused: boolean): tf.LayersModel {
   return tf.model({ inputs: input, outputs: frontEnd(fused, input) });
 }
 
-const pool = new ConvBlockPool(1);
-globalThis.addEventListener("unload", () => pool.terminate());
-
-/** `step` with the conv blocks on the pool (and back to serial after). */
-function onPool(step: () => void): () => void {
-  return () => {
-    setConvBlockExecutor(pool);
-    try {
-      step();
-    } finally {
-      setConvBlockExecutor(null);
-    }
-  };
-}
-
-for (const variant of ["stock", "fused", "fused, 2 cores"] as const) {
-  const fused = variant !== "stock";
-  const kind = variant;
-  const wrap = variant === "fused, 2 cores" ? onPool : (step: () => void) => step;
+for (const fused of [false, true]) {
+  const kind = fused ? "fused" : "stock";
   Deno.bench({
     name: `b5 block fwd+bwd, ${BATCH} segments, ${kind}`,
     group: "b5",
     baseline: !fused,
     n: 30,
     warmup: 3,
-    fn: wrap(gradientStep(b5Model(fused))),
+    fn: gradientStep(b5Model(fused)),
   });
   Deno.bench({
     name: `nnom front end fwd+bwd, ${BATCH} segments, ${kind}`,
@@ -128,7 +117,7 @@ for (const variant of ["stock", "fused", "fused, 2 cores"] as const) {
     baseline: !fused,
     n: 15,
     warmup: 2,
-    fn: wrap(gradientStep(frontEndModel(fused))),
+    fn: gradientStep(frontEndModel(fused)),
   });
   Deno.bench({
     name: `nnom train step, ${BATCH} segments, ${kind}`,
@@ -136,6 +125,75 @@ for (const variant of ["stock", "fused", "fused, 2 cores"] as const) {
     baseline: !fused,
     n: 10,
     warmup: 2,
-    fn: wrap(adamStep(fused ? fusedNnomModel(1) : buildModel(nnom, 1), BATCH)),
+    fn: adamStep(fused ? fusedNnomModel(1) : buildModel(nnom, 1), BATCH),
   });
 }
+
+/** nnom's blocks: [name, inChannels, filters, kernel, stride, pool, input length]. */
+const NNOM_BLOCKS = [
+  ["b5", 1, 8, 5, 2, 4, 1250],
+  ["b9", 1, 4, 9, 2, 4, 1250],
+  ["b13", 1, 4, 13, 2, 4, 1250],
+  ["mix", 16, 4, 3, 1, 2, 156],
+] as const;
+
+const blocks = NNOM_BLOCKS.map(([name, inChannels, filters, kernelSize, stride, pool, length]) => {
+  const g = convBlockGeometry(BATCH, length, inChannels, {
+    kernelSize,
+    filters,
+    stride,
+    padding: "same",
+    pool,
+  });
+  const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+  const params = {
+    kernel: normal(kernelSize * inChannels * filters),
+    bias: normal(filters),
+    gamma: normal(filters),
+    beta: normal(filters),
+    movingMean: normal(filters),
+    movingVariance: Float32Array.from(normal(filters), (v) => 1 + v * v),
+    epsilon: 1e-3,
+    training: true,
+    lastMaxWins: true,
+    float32Statistics: true,
+  };
+  const x = normal(BATCH * length * inChannels);
+  const dy = normal(BATCH * g.pooledLength * filters);
+  return { name, g, params, x, dy, input: inChannels > 1 };
+});
+
+Deno.bench({
+  name: `nnom blocks, wasm kernels: training forward, ${BATCH} segments`,
+  group: "kernels",
+  n: 30,
+  warmup: 3,
+  fn: () => {
+    for (const b of blocks) {
+      releaseConvBlockState(convBlockForwardWasm(b.g, b.x, b.params, true).state!);
+    }
+  },
+});
+
+const kept = blocks.map((b) => convBlockForwardWasm(b.g, b.x, b.params, true).state!);
+Deno.bench({
+  name: `nnom blocks, wasm kernels: backward, ${BATCH} segments`,
+  group: "kernels",
+  n: 30,
+  warmup: 3,
+  fn: () => {
+    blocks.forEach((b, i) => convBlockBackwardWasm(kept[i], b.dy, b.input));
+  },
+});
+
+Deno.bench({
+  name: `nnom blocks, wasm kernels: inference forward, ${BATCH} segments`,
+  group: "kernels",
+  n: 30,
+  warmup: 3,
+  fn: () => {
+    for (const b of blocks) {
+      convBlockForwardWasm(b.g, b.x, { ...b.params, training: false }, false);
+    }
+  },
+});

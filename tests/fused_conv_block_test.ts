@@ -22,8 +22,12 @@ import {
   convBlockGeometry,
   type Padding,
 } from "../lib/fused/conv_block_kernels.ts";
-import { setConvBlockExecutor } from "../lib/fused/conv_block.ts";
-import { ConvBlockPool } from "../lib/fused/conv_block_pool.ts";
+import {
+  convBlockBackwardWasm,
+  convBlockForwardWasm,
+  convBlockHeapBytes,
+  releaseConvBlockState,
+} from "../lib/fused/conv_block_wasm.ts";
 import { loadRun } from "../lib/train/run_dir.ts";
 import { buildModel, nnom } from "../lib/model/mod.ts";
 import { fusedNnomModel } from "../lib/fused/conv_block_profile.ts";
@@ -521,93 +525,128 @@ Deno.test("a model with fused blocks survives toJSON and modelFromJSON", async (
   again.dispose();
 });
 
-Deno.test("the generated loops give bitwise the reference loops' outputs and gradients", () => {
+Deno.test("the wasm kernels equal the plain reference (both backends' modes, odd batches)", () => {
+  const worst: Record<string, number> = {};
   for (const s of SHAPES) {
-    for (const [training, lastMaxWins] of [[true, true], [true, false], [false, true]]) {
-      const rng = new Prng(s.kernel + s.filters);
-      const g = convBlockGeometry(6, s.length, s.inChannels, { kernelSize: s.kernel, ...s });
-      const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
-      // Quantized inputs make exact ties in the pool windows likely.
-      const x = Float32Array.from(
-        normal(6 * s.length * s.inChannels),
-        (v) => Math.round(v * 2) / 2,
-      );
-      const params = {
-        kernel: normal(s.kernel * s.inChannels * s.filters),
-        bias: normal(s.filters),
-        gamma: normal(s.filters),
-        beta: normal(s.filters),
-        movingMean: normal(s.filters),
-        movingVariance: Float32Array.from(normal(s.filters), (v) => 1 + v * v),
-        epsilon: 1e-3,
-        training,
-        lastMaxWins,
-        float32Statistics: lastMaxWins,
-      };
-      const dy = normal(6 * g.pooledLength * s.filters);
-      const run = (loops: "reference" | "generated") => {
-        const { y, saved } = convBlockForward(g, x, params, { loops });
-        const grads = convBlockBackward(saved, dy, { params: true, input: true }, { loops });
-        const paramsOnly = convBlockBackward(saved, dy, { params: true, input: false }, { loops });
-        const inputOnly = convBlockBackward(saved, dy, { params: false, input: true }, { loops });
-        return { y, xHat: saved.xHat, argmax: saved.argmax, grads, paramsOnly, inputOnly };
-      };
-      const a = run("reference"), b = run("generated");
-      assert.deepEqual(b, a, `${s.name}, training ${training}, last max wins ${lastMaxWins}`);
-      assert.deepEqual(a.paramsOnly.dKernel, a.grads.dKernel);
-      assert.deepEqual(a.inputOnly.dx, a.grads.dx);
+    for (const batch of [5, 6]) {
+      for (const [training, lastMaxWins] of [[true, true], [true, false], [false, true]]) {
+        const rng = new Prng(s.kernel + s.filters + batch);
+        const g = convBlockGeometry(batch, s.length, s.inChannels, { kernelSize: s.kernel, ...s });
+        const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+        const params = {
+          kernel: normal(s.kernel * s.inChannels * s.filters),
+          bias: normal(s.filters),
+          gamma: normal(s.filters),
+          beta: normal(s.filters),
+          movingMean: normal(s.filters),
+          movingVariance: Float32Array.from(normal(s.filters), (v) => 1 + v * v),
+          epsilon: 1e-3,
+          training,
+          lastMaxWins,
+          float32Statistics: lastMaxWins,
+        };
+        const x = normal(batch * s.length * s.inChannels);
+        const dy = normal(batch * g.pooledLength * s.filters);
+        const ref = convBlockForward(g, x, params);
+        const refGrads = convBlockBackward(ref.saved, dy, true);
+        const fast = convBlockForwardWasm(g, x, params, true);
+        const noState = convBlockForwardWasm(g, x, params, false);
+        assert.equal(noState.state, null);
+        const grads = convBlockBackwardWasm(fast.state!, dy, true);
+        const paramsOnly = convBlockBackwardWasm(fast.state!, dy, false);
+        releaseConvBlockState(fast.state!);
+        assert.equal(paramsOnly.dx, undefined);
+        assert.deepEqual(paramsOnly.dKernel, grads.dKernel);
+        const label = `${s.name}, batch ${batch}, training ${training}, last ${lastMaxWins}`;
+        const errors: Record<string, number> = {
+          y: relativeError(fast.y, ref.y),
+          yWithoutState: relativeError(noState.y, ref.y),
+          mean: relativeError(fast.mean, ref.saved.mean),
+          variance: relativeError(fast.variance, ref.saved.variance),
+        };
+        for (const key of Object.keys(refGrads) as (keyof typeof refGrads)[]) {
+          // Training-mode dbias is rounding noise on both sides (see the top).
+          if (key === "dBias" && training) continue;
+          errors[key] = relativeError(grads[key]!, refGrads[key]!);
+        }
+        for (const [name, e] of Object.entries(errors)) {
+          assert.ok(e <= TOLERANCE, `${label}: ${name} relative error ${e.toExponential(2)}`);
+          worst[name] = Math.max(worst[name] ?? 0, e);
+        }
+      }
     }
+  }
+  console.log(
+    "wasm vs reference, worst",
+    JSON.stringify(worst, (_, v) => typeof v === "number" ? +v.toExponential(2) : v),
+  );
+  assert.equal(convBlockHeapBytes(), 0);
+});
+
+Deno.test("the wasm batch statistics are the wasm backend's tf.moments, bitwise", () => {
+  // z = x with a one-tap identity kernel and no bias, so both sides sum the same float32
+  // values. Eight filters fill both SIMD chains; five and three leave lanes empty.
+  for (const [batch, length, filters] of [[256, 625, 4], [256, 625, 8], [7, 50, 5], [9, 31, 3]]) {
+    const rng = new Prng(filters);
+    const g = convBlockGeometry(batch, length, filters, {
+      kernelSize: 1,
+      filters,
+      stride: 1,
+      padding: "valid",
+      pool: 1,
+    });
+    const x = Float32Array.from({ length: batch * length * filters }, () => 3 + rng.normal());
+    const kernel = new Float32Array(filters * filters);
+    for (let f = 0; f < filters; f++) kernel[f * filters + f] = 1;
+    const zero = new Float32Array(filters);
+    const { mean, variance } = convBlockForwardWasm(g, x, {
+      kernel,
+      bias: zero,
+      gamma: zero.map(() => 1),
+      beta: zero,
+      epsilon: 1e-3,
+      training: true,
+      lastMaxWins: true,
+      float32Statistics: true,
+    }, false);
+    const moments = tf.tidy(() => tf.moments(tf.tensor3d(x, [batch, length, filters]), [0, 1]));
+    const label = `batch ${batch}, length ${length}, ${filters} filters`;
+    assert.deepEqual(mean, moments.mean.dataSync(), label);
+    assert.deepEqual(variance, moments.variance.dataSync(), label);
+    tf.dispose([moments.mean, moments.variance]);
   }
 });
 
-Deno.test("the worker pool (main thread + 1 worker) gives the serial results and the stock chain's", () => {
-  const pool = new ConvBlockPool(1);
-  try {
-    for (const s of [SHAPES[0], SHAPES[3], SHAPES[4]]) {
-      const rng = new Prng(77 + s.kernel);
-      const g = convBlockGeometry(9, s.length, s.inChannels, { kernelSize: s.kernel, ...s });
-      const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
-      const x = normal(9 * s.length * s.inChannels);
-      const params = {
-        kernel: normal(s.kernel * s.inChannels * s.filters),
-        bias: normal(s.filters),
-        gamma: normal(s.filters),
-        beta: normal(s.filters),
-        epsilon: 1e-3,
-        training: true,
-        lastMaxWins: true,
-        float32Statistics: true,
-      };
-      const dy = normal(9 * g.pooledLength * s.filters);
-      const run = (executor?: ConvBlockPool) => {
-        const { y, saved } = convBlockForward(g, x, params, { executor });
-        const grads = convBlockBackward(saved, dy, { params: true, input: true }, { executor });
-        return { y, xHat: saved.xHat, argmax: saved.argmax, grads };
-      };
-      const serial = run(), parallel = run(pool);
-      // Equal but for the order of the float64 additions of the two halves' accumulators.
-      assert.deepEqual(Array.from(parallel.y), Array.from(serial.y), s.name);
-      assert.deepEqual(Array.from(parallel.argmax), Array.from(serial.argmax), s.name);
-      assert.deepEqual(Array.from(parallel.grads.dx!), Array.from(serial.grads.dx!), s.name);
-      for (const key of ["dKernel", "dBias", "dGamma", "dBeta"] as const) {
-        assert.ok(
-          relativeError(parallel.grads[key]!, serial.grads[key]!) <= 1e-6,
-          `${s.name} ${key}`,
-        );
-      }
-    }
-    // Through tfjs: the layer on the pool against the stock chain.
-    setConvBlockExecutor(pool);
-    const s = SHAPES[3];
-    const rng = new Prng(3);
-    const weights = randomWeights(s, rng);
-    const x = randomInput(12, s, rng, 0.5);
-    compare(s, weights, x, rng, "mix on the pool");
-    tf.dispose([...weights, x]);
-  } finally {
-    setConvBlockExecutor(null);
-    pool.terminate();
+Deno.test("a training step returns the blocks' state memory; a forward outside a gradient keeps none", () => {
+  const s = SHAPES[3];
+  const rng = new Prng(4);
+  const weights = randomWeights(s, rng);
+  const x = randomInput(8, s, rng, 0.5);
+  const fused = blockModel(s, true);
+  fused.setWeights(weights);
+  const r = tf.randomNormal([8, 78, 4], 0, 1, "float32", 5);
+  step(fused, x, r);
+  assert.equal(convBlockHeapBytes(), 0);
+  tf.tidy(() => fused.apply(x, { training: true }) as tf.Tensor);
+  assert.equal(convBlockHeapBytes(), 0);
+  // Gradients of the input only, then of the weights only.
+  for (const wrt of ["x", "weights"]) {
+    tf.tidy(() => {
+      const xs = wrt === "x"
+        ? [tf.variable(x)]
+        : fused.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { grads } = tf.variableGrads(
+        () =>
+          tf.sum(tf.mul(fused.apply(wrt === "x" ? xs[0] : x, { training: true }) as tf.Tensor, r)),
+        xs,
+      );
+      assert.equal(Object.keys(grads).length, xs.length);
+      if (wrt === "x") xs[0].dispose();
+    });
+    assert.equal(convBlockHeapBytes(), 0, wrt);
   }
+  tf.dispose([...weights, x, r]);
+  fused.dispose();
 });
 
 Deno.test("training steps with fused blocks leave no tensors behind", async () => {

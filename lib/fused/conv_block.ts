@@ -1,19 +1,21 @@
 /**
  * The fused Conv1D → BatchNorm → ReLU → MaxPool block as one tfjs kernel with its own gradient
  * (kernel name {@linkcode FUSED_CONV_BLOCK}, registered for the wasm and cpu backends when this
- * module is imported). The arithmetic is in conv_block_kernels.ts; this file moves tensors in
- * and out.
+ * module is imported). The arithmetic runs in WebAssembly (conv_block_wasm.ts, on both
+ * backends; conv_block_kernels.ts is its plain reference); this file moves tensors in and out.
  *
  * The kernel has one output, y. What the backward pass needs (the padded input, x̂, the pool
- * winners, the statistics used) stays in JavaScript memory, in a holder object passed among the
- * call's attributes: tfjs keeps the attributes with the tape node, so the state lives exactly
- * as long as a gradient can still ask for it, and tfjs neither copies it (the wasm Identity
- * that saving a tensor runs is a full copy) nor makes zero "gradients" for auxiliary outputs.
+ * winners) stays in the WebAssembly module's memory, and its handle in a holder object passed
+ * among the call's attributes: tfjs keeps the attributes with the tape node, so the state
+ * lives as long as a gradient can still ask for it, and tfjs neither copies it nor makes zero
+ * "gradients" for auxiliary outputs. A call made with the tape off (inference, or a training
+ * forward outside any gradient) keeps nothing.
  *
  * The gradient returns one lazy function per input: tfjs calls only those of inputs that lead
- * to a trained variable, in the order of the inputs map (x first). The first one called runs the single backward sweep,
- * which also computes dx only when x's gradient is the one asked (so a block on the model input
- * never computes dx); later ones read its results.
+ * to a trained variable, in the order of the inputs map (x first). So the first one called
+ * knows whether dx is wanted: it runs the single backward sweep (with dx only if it is x's)
+ * and returns the state's memory at once; later ones read its results. A state whose
+ * gradient never runs is returned when its holder is garbage collected.
  *
  * @example The block on a tiny input, inference mode
  * ```ts
@@ -34,27 +36,13 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { convBlockGeometry, type ConvBlockGradients, type Padding } from "./conv_block_kernels.ts";
 import {
-  convBlockBackward,
-  type ConvBlockExecutor,
-  convBlockForward,
-  type ConvBlockGeometry,
-  convBlockGeometry,
-  type ConvBlockGradients,
-  type ConvBlockSaved,
-  type Padding,
-  serialExecutor,
-} from "./conv_block_kernels.ts";
-
-let currentExecutor: ConvBlockExecutor = serialExecutor;
-
-/**
- * Where later calls run their batch-parallel passes: a worker pool (conv_block_pool.ts) to
- * split the batch across cores, or null for this thread (the default).
- */
-export function setConvBlockExecutor(executor: ConvBlockExecutor | null): void {
-  currentExecutor = executor ?? serialExecutor;
-}
+  convBlockBackwardWasm,
+  convBlockForwardWasm,
+  type ConvBlockState,
+  releaseConvBlockState,
+} from "./conv_block_wasm.ts";
 
 /** The kernel's name in tfjs' registry. */
 export const FUSED_CONV_BLOCK = "IegmFusedConvBlock1D";
@@ -83,15 +71,24 @@ export interface ConvBlockWeights {
 
 /** Where the kernel leaves its state for the gradient (and the layer's moving averages). */
 interface StateHolder {
-  saved: ConvBlockSaved | null;
-  executor: ConvBlockExecutor;
+  /** Whether a gradient may follow: the tape was on when the op was called. */
+  keep: boolean;
+  /** In the module's memory until the backward sweep has run. */
+  state: ConvBlockState | null;
+  /** The statistics normalized with: the batch's (training) or the moving ones. */
+  mean: Float32Array | null;
+  variance: Float32Array | null;
 }
 
-type Attrs = ConvBlockOptions & { kernelSize: number; filters: number; state: StateHolder };
+type Attrs = ConvBlockOptions & { kernelSize: number; filters: number; holder: StateHolder };
 
-// Outputs of training-mode calls → their state, for convBlockBatchStatistics. Weak: an entry
+// Outputs of training-mode calls → their holder, for convBlockBatchStatistics. Weak: an entry
 // goes with the output's data.
-const stateByDataId = new WeakMap<object, ConvBlockSaved>();
+const holderByDataId = new WeakMap<object, StateHolder>();
+
+// States whose gradient never ran (the output did not lead to the loss): returned to the
+// module's heap when their holder is collected.
+const unreleased = new FinalizationRegistry<ConvBlockState>(releaseConvBlockState);
 
 /**
  * The block on x [batch, length, inChannels] → [batch, pooledLength, filters]. Differentiable
@@ -127,14 +124,19 @@ export function fusedConvBlock(
   convBlockGeometry(batch, length, inChannels, { kernelSize, filters, ...options });
   const inputs: tf.NamedTensorMap = { x, kernel, bias, gamma, beta };
   if (!options.training) Object.assign(inputs, { movingMean, movingVariance });
-  const state: StateHolder = { saved: null, executor: serialExecutor };
-  const attrs: Attrs = { ...options, kernelSize, filters, state };
+  const holder: StateHolder = {
+    keep: tf.engine().isTapeOn(),
+    state: null,
+    mean: null,
+    variance: null,
+  };
+  const attrs: Attrs = { ...options, kernelSize, filters, holder };
   const y = tf.engine().runKernel(
     FUSED_CONV_BLOCK,
     inputs,
     attrs as unknown as tf.NamedAttrMap,
   ) as tf.Tensor3D;
-  if (options.training) stateByDataId.set(y.dataId, state.saved!);
+  if (options.training) holderByDataId.set(y.dataId, holder);
   return y;
 }
 
@@ -145,9 +147,9 @@ export function fusedConvBlock(
 export function convBlockBatchStatistics(
   y: tf.Tensor,
 ): { mean: Float32Array; variance: Float32Array } | null {
-  const saved = stateByDataId.get(y.dataId);
-  if (!saved || !saved.training) return null;
-  return { mean: saved.mean, variance: saved.variance };
+  const holder = holderByDataId.get(y.dataId);
+  if (!holder) return null;
+  return { mean: holder.mean!, variance: holder.variance! };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -182,10 +184,10 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo {
   const g = convBlockGeometry(x.shape[0], x.shape[1], x.shape[2], attrs);
   const outShape = [g.batch, g.pooledLength, g.filters];
   const read = (name: string) => values(backend, inputs[name]);
-  const executor = currentExecutor;
-  // The heap views are read before the output is allocated: allocating may grow the wasm
-  // heap and detach them.
-  const { y, saved } = convBlockForward(g, read("x"), {
+  const { holder } = attrs;
+  // The inputs are copied into the module's memory before the output is allocated: allocating
+  // may grow the backend's heap and detach the views.
+  const { y, mean, variance, state } = convBlockForwardWasm(g, read("x"), {
     kernel: read("kernel"),
     bias: read("bias"),
     gamma: read("gamma"),
@@ -196,16 +198,16 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo {
     training: attrs.training,
     lastMaxWins: isWasm(backend),
     float32Statistics: isWasm(backend),
-  }, { executor });
-  attrs.state.saved = saved;
-  attrs.state.executor = executor;
+  }, holder.keep);
+  Object.assign(holder, { state, mean, variance });
+  if (state) unreleased.register(holder, state, holder);
   if (isWasm(backend)) {
     const out = backend.makeOutput(outShape, "float32");
     (backend.typedArrayFromHeap(out) as Float32Array).set(y);
     return out;
   }
   const cpu = backend as unknown as { makeTensorInfo: MakeTensorInfo };
-  return cpu.makeTensorInfo(outShape, "float32", y.buffer instanceof ArrayBuffer ? y : y.slice());
+  return cpu.makeTensorInfo(outShape, "float32", y);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -216,23 +218,29 @@ function gradient(
   _saved: tf.Tensor[],
   attrs: Attrs,
 ): Record<string, () => tf.Tensor> {
-  const { saved: s, executor } = attrs.state;
-  if (!s) throw new Error("Conv block gradient: the forward pass left no state");
+  const { holder } = attrs;
+  const s = holder.state;
+  if (!s) throw new Error("Conv block gradient: the forward pass ran with the tape off");
   const dyValues = (Array.isArray(dy) ? dy[0] : dy).dataSync() as Float32Array;
-  const g: ConvBlockGeometry = s.geometry;
-  let params: ConvBlockGradients | null = null;
-  const param = (key: keyof ConvBlockGradients, shape: number[]) => () => {
-    params ??= convBlockBackward(s, dyValues, { params: true, input: false }, { executor });
-    return tf.tensor(params[key]!, shape, "float32");
+  const g = s.geometry;
+  let result: ConvBlockGradients | null = null;
+  const sweep = (input: boolean): ConvBlockGradients => {
+    if (!result) {
+      result = convBlockBackwardWasm(s, dyValues, input);
+      releaseConvBlockState(s);
+      unreleased.unregister(holder);
+      holder.state = null;
+    }
+    return result;
   };
+  const param = (key: keyof ConvBlockGradients, shape: number[]) => () =>
+    tf.tensor(sweep(false)[key]!, shape, "float32");
   const f = [g.filters];
-  const grads: Record<string, () => tf.Tensor> = {
+  const byInput: Record<string, () => tf.Tensor> = {
     x: () => {
-      const r = convBlockBackward(s, dyValues, { params: params === null, input: true }, {
-        executor,
-      });
-      params ??= r;
-      return tf.tensor(r.dx!, [g.batch, g.length, g.inChannels], "float32");
+      const { dx } = sweep(true);
+      if (!dx) throw new Error("Conv block gradient: dx asked for after the weights' gradients");
+      return tf.tensor(dx, [g.batch, g.length, g.inChannels], "float32");
     },
     kernel: param("dKernel", [g.kernelSize, g.inChannels, g.filters]),
     bias: param("dBias", f),
@@ -240,10 +248,10 @@ function gradient(
     beta: param("dBeta", f),
   };
   if (!s.training) {
-    grads.movingMean = param("dMovingMean", f);
-    grads.movingVariance = param("dMovingVariance", f);
+    byInput.movingMean = param("dMovingMean", f);
+    byInput.movingVariance = param("dMovingVariance", f);
   }
-  return grads;
+  return byInput;
 }
 
 for (const backendName of ["wasm", "cpu"]) {

@@ -1,7 +1,8 @@
 /**
  * The arithmetic of the fused Conv1D → BatchNorm → ReLU → MaxPool block on plain typed arrays,
- * with no tfjs in sight: geometry, one forward pass, one backward pass. conv_block.ts wraps
- * these as a tfjs kernel with its gradient.
+ * with no tfjs in sight: geometry, one forward pass, one backward pass, as plain loops. This
+ * is the reference: conv_block_wasm.ts runs the same passes in WebAssembly SIMD (what
+ * conv_block.ts uses), and tests/fused_conv_block_test.ts holds the two equal.
  *
  * Forward, per batch item b, conv position t ∈ [0, T), filter f, pooled position p ∈ [0, P):
  *
@@ -23,57 +24,13 @@
  *
  * In training mode dbias is mathematically 0 (Σ x̂ = 0): the batch mean absorbs the bias.
  *
- * Three passes over the batch, each splittable by batch items (conv_block_phases.ts): the
- * convolution, normalize + ReLU + pool, and the backward sweep; the batch statistics in
- * between. Sums run in float64 (JavaScript numbers), except the batch statistics on the wasm
- * backend, which follow its float32 summation (see `float32Statistics`); tensors are stored as
- * float32, as tfjs stores them.
+ * Sums run in float64 (JavaScript numbers), except the batch statistics on the wasm backend,
+ * which follow its float32 summation (see `float32Statistics`); tensors are stored as float32,
+ * as tfjs stores them.
  */
-
-import { statisticsFloat32Loop } from "./conv_block_codegen.ts";
-import { type Loops, type PhaseJob, runPhase } from "./conv_block_phases.ts";
-
-export type { Loops } from "./conv_block_phases.ts";
 
 /** TF padding modes of the convolution. */
 export type Padding = "same" | "valid";
-
-/**
- * Runs the batch-parallel phases and allocates the arrays they share. The serial one runs
- * everything here; a worker pool (conv_block_pool.ts) splits the batch into `parts`.
- */
-export interface ConvBlockExecutor {
-  parts: number;
-  float32(length: number): Float32Array;
-  float64(length: number): Float64Array;
-  int32(length: number): Int32Array;
-  /** Runs `job` over the whole batch of `batch` items. */
-  run(job: PhaseJob, batch: number): void;
-}
-
-/** Everything on this thread. */
-export const serialExecutor: ConvBlockExecutor = {
-  parts: 1,
-  float32: (n) => new Float32Array(n),
-  float64: (n) => new Float64Array(n),
-  int32: (n) => new Int32Array(n),
-  run: (job, batch) => runPhase(job, 0, 0, batch),
-};
-
-/** How to run a pass: which loops, on which executor (defaults: generated, serial). */
-export interface RunOptions {
-  loops?: Loops;
-  executor?: ConvBlockExecutor;
-}
-
-/** Σ over parts of a [parts, n] array, part by part. */
-function addParts(parts: Float64Array, n: number): Float64Array {
-  const out = parts.slice(0, n);
-  for (let at = n; at < parts.length; at += n) {
-    for (let i = 0; i < n; i++) out[i] += parts[at + i];
-  }
-  return out;
-}
 
 /** Shapes and offsets of one block applied to one input shape. All counts are ≥ 1. */
 export interface ConvBlockGeometry {
@@ -139,20 +96,6 @@ export function convBlockGeometry(
   };
 }
 
-/** What the forward pass keeps for the backward pass (all owned by it, none shared). */
-export interface ConvBlockSaved {
-  geometry: ConvBlockGeometry;
-  training: boolean;
-  xPadded: Float32Array; // [B, paddedLength, C], x with its zero padding
-  weightsT: Float64Array; // [F, K·C], W transposed: one contiguous row per filter
-  xHat: Float32Array; // [B, T, F] normalized conv output
-  argmax: Int32Array; // [B, P, F] conv position t of each window's winner, −1 if ReLU'd to 0
-  gamma: Float64Array; // [F]
-  rstd: Float64Array; // [F] 1 / √(σ² + ε) as used
-  mean: Float32Array; // [F] batch mean (training) or the moving mean used
-  variance: Float32Array; // [F] batch biased variance (training) or the moving variance used
-}
-
 /** Parameters of one forward call; typed arrays in tfjs layouts. */
 export interface ConvBlockParams {
   kernel: Float32Array; // [K, C, F]
@@ -174,6 +117,20 @@ export interface ConvBlockParams {
   float32Statistics: boolean;
 }
 
+/** What the forward pass keeps for the backward pass. */
+export interface ConvBlockSaved {
+  geometry: ConvBlockGeometry;
+  training: boolean;
+  xPadded: Float32Array; // [B, paddedLength, C], x with its zero padding
+  kernel: Float32Array; // [K·C, F]
+  xHat: Float32Array; // [B, T, F] normalized conv output
+  argmax: Int32Array; // [B, P, F] conv position t of each window's winner, −1 if ReLU'd to 0
+  gamma: Float32Array; // [F]
+  rstd: Float64Array; // [F] 1 / √(σ² + ε) as used
+  mean: Float32Array; // [F] batch mean (training) or the moving mean used
+  variance: Float32Array; // [F] batch biased variance (training) or the moving variance used
+}
+
 /**
  * The forward pass: x [B, L, C] → y [B, P, F], and what the backward pass needs. Training
  * mode uses the batch statistics (returned in `saved.mean`, `saved.variance`).
@@ -182,87 +139,82 @@ export function convBlockForward(
   g: ConvBlockGeometry,
   x: Float32Array,
   p: ConvBlockParams,
-  options: RunOptions = {},
 ): { y: Float32Array; saved: ConvBlockSaved } {
-  const loops = options.loops ?? "generated";
-  const exec = options.executor ?? serialExecutor;
   const { batch: B, inChannels: C, kernelSize: K, filters: F, stride: S } = g;
   const { outLength: T, pool, pooledLength: P, paddedLength: Lp } = g;
   const KC = K * C;
-  const xPadded = padInput(g, x, exec);
-  const weightsT = new Float64Array(F * KC);
-  for (let j = 0; j < KC; j++) {
-    for (let f = 0; f < F; f++) weightsT[f * KC + j] = p.kernel[j * F + f];
-  }
+  const xPadded = padInput(g, x);
 
-  // Pass 1: the convolution, with Σz and Σz² per filter on the way.
-  const z = exec.float32(B * T * F);
-  const sumParts = exec.float64(exec.parts * 2 * F);
-  exec.run({
-    kind: "conv",
-    loops,
-    kc: KC,
-    filters: F,
-    step: S * C,
-    outLength: T,
-    xRow: Lp * C,
-    xPadded,
-    weightsT,
-    bias: p.bias.slice(),
-    z,
-    sums: sumParts,
-  }, B);
-  const sums = addParts(sumParts, 2 * F);
+  // The convolution: a dot product of length K·C per (b, t, f); the window
+  // x[b, t·S − padLeft + k, c] for k < K, c < C is contiguous in the padded input.
+  const z = new Float32Array(B * T * F);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const o = (b * Lp + t * S) * C;
+      for (let f = 0; f < F; f++) {
+        let acc = p.bias[f];
+        for (let j = 0; j < KC; j++) acc += p.kernel[j * F + f] * xPadded[o + j];
+        z[(b * T + t) * F + f] = acc;
+      }
+    }
+  }
 
   const mean = new Float32Array(F);
   const variance = new Float32Array(F);
   if (p.training && p.float32Statistics) {
-    const statistics = loops === "generated" ? statisticsFloat32Loop(F) : batchStatisticsFloat32;
-    statistics(z, mean, variance);
+    batchStatisticsFloat32(z, mean, variance);
   } else if (p.training) {
-    // In float64, E[z²] − E[z]² loses about mean²/σ² · 2⁻⁵² relative: harmless unless the
-    // mean exceeds the spread a million times over.
     const n = B * T;
     for (let f = 0; f < F; f++) {
-      const m = sums[f] / n;
-      mean[f] = m;
-      variance[f] = Math.max(sums[F + f] / n - m * m, 0);
+      let sum = 0;
+      for (let i = f; i < z.length; i += F) sum += z[i];
+      mean[f] = sum / n;
+      let squares = 0;
+      for (let i = f; i < z.length; i += F) squares += (z[i] - sum / n) ** 2;
+      variance[f] = squares / n;
     }
   } else {
     mean.set(p.movingMean!);
     variance.set(p.movingVariance!);
   }
-  const rstd = new Float64Array(F);
-  const gamma = Float64Array.from(p.gamma);
-  for (let f = 0; f < F; f++) rstd[f] = 1 / Math.sqrt(variance[f] + p.epsilon);
+  const rstd = Float64Array.from(variance, (v) => 1 / Math.sqrt(v + p.epsilon));
 
-  // Pass 2: normalize in place (z becomes x̂), ReLU and max-pool.
-  const y = exec.float32(B * P * F);
-  const argmax = exec.int32(B * P * F);
-  exec.run({
-    kind: "normalizePool",
-    loops,
-    filters: F,
-    outLength: T,
-    pooled: P,
-    pool,
-    lastMaxWins: p.lastMaxWins,
-    z,
-    mean,
-    rstd,
-    gamma,
-    beta: p.beta.slice(),
-    y,
-    argmax,
-  }, B);
+  // Normalize in place (z becomes x̂), then per window and filter the maximum of γ·x̂ + β
+  // (rounded to float32, as tfjs compares the ReLU outputs). max(relu(v)) = relu(max(v)), and
+  // a window whose maximum is ≤ 0 passes no gradient (argmax −1).
+  const xHat = z;
+  for (let i = 0; i < xHat.length; i += F) {
+    for (let f = 0; f < F; f++) xHat[i + f] = (xHat[i + f] - mean[f]) * rstd[f];
+  }
+  const y = new Float32Array(B * P * F);
+  const argmax = new Int32Array(B * P * F);
+  for (let b = 0; b < B; b++) {
+    for (let q = 0; q < P; q++) {
+      const yo = (b * P + q) * F;
+      const t0 = q * pool;
+      for (let f = 0; f < F; f++) {
+        let best = -Infinity;
+        let at = -1;
+        for (let i = 0; i < pool; i++) {
+          const v = Math.fround(p.gamma[f] * xHat[(b * T + t0 + i) * F + f] + p.beta[f]);
+          if (v > best || (p.lastMaxWins && v === best)) {
+            best = v;
+            at = t0 + i;
+          }
+        }
+        y[yo + f] = best > 0 ? best : 0;
+        argmax[yo + f] = best > 0 ? at : -1;
+      }
+    }
+  }
   const saved = {
     geometry: g,
     training: p.training,
     xPadded,
-    weightsT,
-    xHat: z,
+    kernel: p.kernel.slice(),
+    xHat,
     argmax,
-    gamma,
+    gamma: p.gamma.slice(),
     rstd,
     mean,
     variance,
@@ -293,9 +245,9 @@ function batchStatisticsFloat32(z: Float32Array, mean: Float32Array, variance: F
 }
 
 /** x [B, L, C] copied into [B, paddedLength, C] at offset padLeft, zeros around it. */
-function padInput(g: ConvBlockGeometry, x: Float32Array, exec: ConvBlockExecutor): Float32Array {
+function padInput(g: ConvBlockGeometry, x: Float32Array): Float32Array {
   const { batch: B, length: L, inChannels: C, padLeft, paddedLength: Lp } = g;
-  const out = exec.float32(B * Lp * C);
+  const out = new Float32Array(B * Lp * C);
   const copied = Math.min(L, Lp - padLeft) * C; // 'valid' may leave a tail of x unread
   for (let b = 0; b < B; b++) {
     out.set(x.subarray(b * L * C, b * L * C + copied), (b * Lp + padLeft) * C);
@@ -303,34 +255,32 @@ function padInput(g: ConvBlockGeometry, x: Float32Array, exec: ConvBlockExecutor
   return out;
 }
 
-/** Gradients of the block; each present only if asked for. */
+/** Gradients of the block; dx only if asked for. */
 export interface ConvBlockGradients {
   dx?: Float32Array; // [B, L, C]
-  dKernel?: Float32Array; // [K, C, F]
-  dBias?: Float32Array; // [F]
-  dGamma?: Float32Array; // [F]
-  dBeta?: Float32Array; // [F]
+  dKernel: Float32Array; // [K, C, F]
+  dBias: Float32Array; // [F]
+  dGamma: Float32Array; // [F]
+  dBeta: Float32Array; // [F]
   dMovingMean?: Float32Array; // [F], inference mode only
   dMovingVariance?: Float32Array; // [F], inference mode only
 }
 
 /**
- * The backward pass for dy [B, P, F]: one sweep over the B·T conv positions computes dz on
- * the fly and accumulates the parameter gradients (`params`) and/or dx (`input`).
+ * The backward pass for dy [B, P, F]: the parameters' gradients, and dx if `input`. One sweep
+ * over the B·T conv positions computes dz (in float32, as tfjs would hold it) and accumulates
+ * the gradients.
  */
 export function convBlockBackward(
   s: ConvBlockSaved,
   dy: Float32Array,
-  want: { params: boolean; input: boolean },
-  options: RunOptions = {},
+  input: boolean,
 ): ConvBlockGradients {
-  const loops = options.loops ?? "generated";
-  const exec = options.executor ?? serialExecutor;
   const g = s.geometry;
   const { batch: B, inChannels: C, kernelSize: K, filters: F, stride: S } = g;
   const { outLength: T, pool, pooledLength: P, paddedLength: Lp } = g;
   const KC = K * C;
-  const { xHat, argmax, gamma, rstd } = s;
+  const { xPadded, kernel, xHat, argmax, gamma, rstd } = s;
 
   // dβ and dγ only see the window winners.
   const dBeta = new Float64Array(F);
@@ -340,80 +290,56 @@ export function convBlockBackward(
     for (let f = 0; f < F; f++) {
       const t = argmax[i + f];
       if (t < 0) continue;
-      const d = dy[i + f];
-      dBeta[f] += d;
-      dGamma[f] += d * xHat[(b * T + t) * F + f];
+      dBeta[f] += dy[i + f];
+      dGamma[f] += dy[i + f] * xHat[(b * T + t) * F + f];
     }
   }
   // dz = a·g + bc + cc·x̂ per filter.
   const n = B * T;
-  const a = new Float64Array(F);
-  const bc = new Float64Array(F);
-  const cc = new Float64Array(F);
-  for (let f = 0; f < F; f++) {
-    a[f] = gamma[f] * rstd[f];
-    if (s.training) {
-      bc[f] = -a[f] * dBeta[f] / n;
-      cc[f] = -a[f] * dGamma[f] / n;
+  const a = Float64Array.from(gamma, (v, f) => v * rstd[f]);
+  const bc = Float64Array.from(a, (v, f) => s.training ? -v * dBeta[f] / n : 0);
+  const cc = Float64Array.from(a, (v, f) => s.training ? -v * dGamma[f] / n : 0);
+
+  const dW = new Float64Array(KC * F);
+  const dBias = new Float64Array(F);
+  const dxPadded = input ? new Float32Array(B * Lp * C) : null;
+  const dz = new Float64Array(F);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const zo = (b * T + t) * F;
+      const q = Math.floor(t / pool);
+      const winnerAt = q < P ? (b * P + q) * F : -1;
+      for (let f = 0; f < F; f++) {
+        let d = bc[f] + cc[f] * xHat[zo + f];
+        if (winnerAt >= 0 && argmax[winnerAt + f] === t) d += a[f] * dy[winnerAt + f];
+        dz[f] = Math.fround(d);
+        dBias[f] += dz[f];
+      }
+      const o = (b * Lp + t * S) * C;
+      for (let j = 0; j < KC; j++) {
+        let sum = 0;
+        for (let f = 0; f < F; f++) {
+          dW[j * F + f] += dz[f] * xPadded[o + j];
+          sum += dz[f] * kernel[j * F + f];
+        }
+        if (dxPadded) dxPadded[o + j] += sum;
+      }
     }
   }
 
-  const dWTParts = want.params ? exec.float64(exec.parts * F * KC) : null;
-  const dBiasParts = exec.float64(exec.parts * F);
-  const dxPadded = want.input ? exec.float32(B * Lp * C) : null;
-  exec.run({
-    kind: "backward",
-    loops,
-    kc: KC,
-    filters: F,
-    step: S * C,
-    outLength: T,
-    pooled: P,
-    pool,
-    xRow: Lp * C,
-    dense: s.training,
-    want,
-    xPadded: s.xPadded,
-    weightsT: s.weightsT,
-    xHat,
-    argmax,
-    dy: exec.parts > 1 ? copyInto(exec.float32(dy.length), dy) : dy,
-    a,
-    bc,
-    cc,
-    dWT: dWTParts,
-    dBias: dBiasParts,
-    dxPadded,
-  }, B);
-  const dWT = dWTParts ? addParts(dWTParts, F * KC) : null;
-  const dBias = addParts(dBiasParts, F);
-
-  const out: ConvBlockGradients = {};
-  if (want.params) {
-    const dKernel = new Float32Array(KC * F);
-    for (let f = 0; f < F; f++) {
-      for (let j = 0; j < KC; j++) dKernel[j * F + f] = dWT![f * KC + j];
-    }
-    out.dKernel = dKernel;
-    out.dBias = Float32Array.from(dBias);
-    out.dGamma = Float32Array.from(dGamma);
-    out.dBeta = Float32Array.from(dBeta);
-    if (!s.training) {
-      // ∂/∂μ = −γ·r·Σg,  ∂/∂σ² = −½·γ·r³·Σ g·(z − μ) = −½·γ·r²·dγ.
-      out.dMovingMean = Float32Array.from(dBeta, (v, f) => -a[f] * v);
-      out.dMovingVariance = Float32Array.from(
-        dGamma,
-        (v, f) => -0.5 * gamma[f] * rstd[f] * rstd[f] * v,
-      );
-    }
+  const out: ConvBlockGradients = {
+    dKernel: Float32Array.from(dW),
+    dBias: Float32Array.from(dBias),
+    dGamma: Float32Array.from(dGamma),
+    dBeta: Float32Array.from(dBeta),
+  };
+  if (!s.training) {
+    // ∂/∂μ = −γ·r·Σg,  ∂/∂σ² = −½·γ·r³·Σ g·(z − μ) = −½·γ·r²·dγ.
+    out.dMovingMean = Float32Array.from(dBeta, (v, f) => -a[f] * v);
+    out.dMovingVariance = Float32Array.from(dGamma, (v, f) => -0.5 * a[f] * rstd[f] * v);
   }
   if (dxPadded) out.dx = cropInput(g, dxPadded);
   return out;
-}
-
-function copyInto(to: Float32Array, from: Float32Array): Float32Array {
-  to.set(from);
-  return to;
 }
 
 /** The inverse of padInput for gradients: [B, paddedLength, C] → [B, L, C]. */

@@ -11,7 +11,7 @@ import { fileURLToPath as fromFileUrl } from "node:url";
 import { writeFileAtomic } from "../io/atomic.ts";
 
 /** The modules built: lib/fused/<name>_wasm.c → build/wasm/<name>.wasm. */
-export const WASM_MODULES = ["gru"] as const;
+export const WASM_MODULES = ["gru", "conv_block"] as const;
 export type WasmModuleName = typeof WASM_MODULES[number];
 
 /** Where module `name` is built (build/ is ignored by git). */

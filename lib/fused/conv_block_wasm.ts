@@ -1,0 +1,453 @@
+/**
+ * The fast fused conv block: the forward and backward passes of conv_block_kernels.ts (the
+ * reference) with their loops in WebAssembly SIMD (conv_block_wasm.c), batch innermost so that
+ * every loop runs over the batch in the SIMD lanes. conv_block.ts runs these on both tfjs
+ * backends. Checked against the reference and the stock tfjs layers in
+ * tests/fused_conv_block_test.ts; timed in bench/fused_conv_block_bench.ts.
+ *
+ * Memory. The module has its own memory (not the tfjs wasm backend's), a first-fit heap above
+ * the module's data. A call copies its inputs in, transposing them to the batch-inner layout,
+ * and its outputs out, and returns its work regions before it returns. A forward pass that a
+ * gradient may follow keeps a region (the padded input, x̂ and the pool winners) until
+ * {@linkcode releaseConvBlockState} returns it, so that the backward pass reads it where it is.
+ */
+import type {
+  ConvBlockGeometry,
+  ConvBlockGradients,
+  ConvBlockParams,
+} from "./conv_block_kernels.ts";
+import { wasmPath } from "./wasm_build.ts";
+
+const CONV_BLOCK_WASM_PATH = wasmPath("conv_block");
+const PAGE = 65536;
+
+/** A pointer (byte offset into the module's memory) or a count. */
+type I32 = number;
+
+interface Exports {
+  heap_base(): I32;
+  transpose(out: I32, input: I32, rows: I32, cols: I32, ldi: I32, ldo: I32): void;
+  conv_forward(
+    z: I32,
+    xT: I32,
+    w: I32,
+    bias: I32,
+    T: I32,
+    KC: I32,
+    F: I32,
+    step: I32,
+    Bp: I32,
+  ): void;
+  sums_f32(out: I32, z: I32, mean: I32, scratch: I32, T: I32, F: I32, Bp: I32, B: I32): void;
+  stats_f64(mean: I32, variance: I32, z: I32, T: I32, F: I32, Bp: I32, B: I32): void;
+  normalize_pool(
+    z: I32,
+    y: I32,
+    argmax: I32,
+    mean: I32,
+    rstd: I32,
+    gamma: I32,
+    beta: I32,
+    T: I32,
+    F: I32,
+    Bp: I32,
+    pool: I32,
+    P: I32,
+    lastMaxWins: I32,
+  ): void;
+  forward_inference(
+    y: I32,
+    xT: I32,
+    w: I32,
+    bias: I32,
+    mean: I32,
+    rstd: I32,
+    gamma: I32,
+    beta: I32,
+    KC: I32,
+    F: I32,
+    step: I32,
+    pool: I32,
+    P: I32,
+    Bp: I32,
+  ): void;
+  backward_sums(
+    dbeta: I32,
+    dgamma: I32,
+    xhat: I32,
+    argmax: I32,
+    dy: I32,
+    F: I32,
+    Bp: I32,
+    pool: I32,
+    P: I32,
+  ): void;
+  backward_sweep(
+    dW: I32,
+    dbias: I32,
+    dxT: I32,
+    dz: I32,
+    xT: I32,
+    w: I32,
+    xhat: I32,
+    argmax: I32,
+    dy: I32,
+    a: I32,
+    bc: I32,
+    cc: I32,
+    T: I32,
+    KC: I32,
+    F: I32,
+    step: I32,
+    pool: I32,
+    P: I32,
+    Bp: I32,
+    B: I32,
+    dense: I32,
+  ): void;
+}
+
+/**
+ * First-fit allocation of 16-byte aligned regions of a WebAssembly memory above `base`,
+ * growing the memory when no gap fits. Views must be made after a call's last allocation:
+ * growing detaches them.
+ */
+class Heap {
+  /** Live regions [start, end), by start. */
+  private readonly live: [number, number][] = [];
+
+  constructor(readonly memory: WebAssembly.Memory, private readonly base: number) {}
+
+  alloc(bytes: number): number {
+    const size = Math.ceil(Math.max(bytes, 1) / 16) * 16;
+    let start = Math.ceil(this.base / 16) * 16;
+    let index = 0;
+    for (; index < this.live.length; index++) {
+      if (this.live[index][0] - start >= size) break;
+      start = this.live[index][1];
+    }
+    const pages = Math.ceil((start + size) / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (pages > 0) this.memory.grow(pages);
+    this.live.splice(index, 0, [start, start + size]);
+    return start;
+  }
+
+  free(at: number): void {
+    const index = this.live.findIndex(([start]) => start === at);
+    if (index < 0) throw new RangeError(`Conv block heap: no region starts at ${at}`);
+    this.live.splice(index, 1);
+  }
+
+  liveBytes(): number {
+    return this.live.reduce((sum, [start, end]) => sum + end - start, 0);
+  }
+}
+
+let loaded: { exports: Exports; heap: Heap } | null = null;
+
+/** The module, instantiated on first use, and the heap over its memory. */
+function convBlockModule(): { exports: Exports; heap: Heap } {
+  if (loaded) return loaded;
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = Deno.readFileSync(CONV_BLOCK_WASM_PATH);
+  } catch (error) {
+    throw new Error(
+      `${CONV_BLOCK_WASM_PATH}: the fused conv block's WebAssembly module cannot be read ` +
+        `(${(error as Error).message}); build it with \`bash pipeline/setup.sh\` ` +
+        "(installs clang and lld) or `deno task build:wasm`",
+    );
+  }
+  const memory = new WebAssembly.Memory({ initial: 2 });
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
+    .exports as unknown as Exports;
+  loaded = { exports, heap: new Heap(memory, exports.heap_base()) };
+  return loaded;
+}
+
+/** Bytes held in the module's heap (0 when no state is kept and no call is running). */
+export function convBlockHeapBytes(): number {
+  return loaded ? loaded.heap.liveBytes() : 0;
+}
+
+/** One region cut into 16-byte aligned parts of the given byte sizes; `at` = their offsets. */
+function allocParts<K extends string>(bytes: Record<K, number>): Record<K, number> {
+  const names = Object.keys(bytes) as K[];
+  const aligned = (n: number) => Math.ceil(n / 16) * 16;
+  let at = convBlockModule().heap.alloc(names.reduce((sum, k) => sum + aligned(bytes[k]), 0));
+  const parts = {} as Record<K, number>;
+  for (const k of names) {
+    parts[k] = at;
+    at += aligned(bytes[k]);
+  }
+  return parts;
+}
+
+function freeParts(parts: Record<string, number>): void {
+  convBlockModule().heap.free(Math.min(...Object.values(parts)));
+}
+
+/** Runs `f` on a region's parts ({@linkcode allocParts}), then returns the region. */
+function withParts<K extends string, T>(
+  bytes: Record<K, number>,
+  f: (at: Record<K, number>) => T,
+): T {
+  const parts = allocParts(bytes);
+  try {
+    return f(parts);
+  } finally {
+    freeParts(parts);
+  }
+}
+
+function f32(at: number, length: number): Float32Array {
+  return new Float32Array(convBlockModule().heap.memory.buffer, at, length);
+}
+
+function f64(at: number, length: number): Float64Array {
+  return new Float64Array(convBlockModule().heap.memory.buffer, at, length);
+}
+
+/** The batch rounded up to whole SIMD vectors: the row length of every batch-inner array. */
+function lanes(batch: number): number {
+  const Bp = Math.ceil(batch / 4) * 4;
+  return Bp % 16 === 0 ? Bp + 4 : Bp;
+}
+
+/**
+ * What a forward pass keeps for the backward pass: a region of the module's memory holding
+ * the padded input xT [Lp·C, Bp], x̂ [T·F, Bp] and the pool winners [P·F, Bp] (int32), until
+ * {@linkcode releaseConvBlockState}; the per-filter vectors in JavaScript.
+ */
+export interface ConvBlockState {
+  readonly geometry: ConvBlockGeometry;
+  readonly training: boolean;
+  readonly at: { xT: number; xHat: number; argmax: number };
+  readonly kernel: Float32Array; // [K·C, F]
+  readonly gamma: Float32Array; // [F]
+  readonly rstd: Float64Array; // [F] 1 / √(σ² + ε) as used
+  /** False once released. */
+  live: boolean;
+}
+
+function stateBytes(g: ConvBlockGeometry): ConvBlockState["at"] {
+  const Bp = lanes(g.batch);
+  return {
+    xT: 4 * g.paddedLength * g.inChannels * Bp,
+    xHat: 4 * g.outLength * g.filters * Bp,
+    argmax: 4 * g.pooledLength * g.filters * Bp,
+  };
+}
+
+/** Returns the state's region to the heap (once; later calls do nothing). */
+export function releaseConvBlockState(state: ConvBlockState): void {
+  if (!state.live) return;
+  state.live = false;
+  freeParts(state.at);
+}
+
+/** x [B, L, C] into xT [Lp·C, Bp] at `xT`, zero padded, through the scratch part `x`. */
+function packInput(g: ConvBlockGeometry, x: Float32Array, at: { x: number; xT: number }): void {
+  const { batch: B, length: L, inChannels: C, padLeft, paddedLength: Lp } = g;
+  const Bp = lanes(B);
+  f32(at.x, x.length).set(x);
+  f32(at.xT, Lp * C * Bp).fill(0);
+  const rows = Math.min(L, Lp - padLeft) * C; // 'valid' may leave a tail of x unread
+  convBlockModule().exports.transpose(at.xT + 4 * padLeft * C * Bp, at.x, B, rows, L * C, Bp);
+}
+
+/**
+ * The forward pass (the reference's convBlockForward, same arguments): x [B, L, C] → y
+ * [B, P, F], and the statistics used. With `keep` it also returns the state for
+ * {@linkcode convBlockBackwardWasm}, which must be released.
+ */
+export function convBlockForwardWasm(
+  g: ConvBlockGeometry,
+  x: Float32Array,
+  p: ConvBlockParams,
+  keep: boolean,
+): {
+  y: Float32Array;
+  mean: Float32Array;
+  variance: Float32Array;
+  state: ConvBlockState | null;
+} {
+  const { exports: m } = convBlockModule();
+  const { batch: B, inChannels: C, kernelSize: K, filters: F, stride: S } = g;
+  const { outLength: T, pool, pooledLength: P } = g;
+  const Bp = lanes(B);
+  const KC = K * C;
+  const n = P * F;
+  const mean = new Float32Array(F);
+  const variance = new Float32Array(F);
+  if (!p.training) {
+    mean.set(p.movingMean!);
+    variance.set(p.movingVariance!);
+  }
+  const saving = keep || p.training; // training needs z for the statistics
+  const state = saving ? allocParts(stateBytes(g)) : null;
+  const call = {
+    x: 4 * x.length,
+    xT: state ? 0 : stateBytes(g).xT,
+    w: 4 * KC * F,
+    vectors: 4 * 6 * F, // bias, mean, rstd, gamma, beta, variance
+    scratch: p.training && p.float32Statistics ? 4 * 4 * T * 8 : 0,
+    yT: 4 * n * Bp,
+    y: 4 * B * n,
+  };
+  const rstd = new Float64Array(F);
+  const y = withParts(call, (at) => {
+    const xT = state ? state.xT : at.xT;
+    packInput(g, x, { x: at.x, xT });
+    f32(at.w, KC * F).set(p.kernel);
+    const v = (i: number) => at.vectors + 4 * i * F;
+    f32(v(0), F).set(p.bias);
+    f32(v(3), F).set(p.gamma);
+    f32(v(4), F).set(p.beta);
+    if (state) {
+      m.conv_forward(state.xHat, xT, at.w, v(0), T, KC, F, S * C, Bp);
+      if (p.training && p.float32Statistics) {
+        // mean = Σz / n, variance = Σ(z − mean)² / n, as float32 divisions.
+        m.sums_f32(v(1), state.xHat, 0, at.scratch, T, F, Bp, B);
+        mean.set(f32(v(1), F).map((sum) => sum / (B * T)));
+        f32(v(1), F).set(mean);
+        m.sums_f32(v(5), state.xHat, v(1), at.scratch, T, F, Bp, B);
+        variance.set(f32(v(5), F).map((sum) => sum / (B * T)));
+      } else if (p.training) {
+        m.stats_f64(v(1), v(5), state.xHat, T, F, Bp, B);
+        mean.set(f32(v(1), F));
+        variance.set(f32(v(5), F));
+      }
+    }
+    for (let f = 0; f < F; f++) rstd[f] = 1 / Math.sqrt(variance[f] + p.epsilon);
+    f32(v(1), F).set(mean);
+    f32(v(2), F).set(rstd);
+    if (state) {
+      const last = p.lastMaxWins ? 1 : 0;
+      m.normalize_pool(
+        state.xHat,
+        at.yT,
+        state.argmax,
+        v(1),
+        v(2),
+        v(3),
+        v(4),
+        T,
+        F,
+        Bp,
+        pool,
+        P,
+        last,
+      );
+    } else {
+      m.forward_inference(at.yT, xT, at.w, v(0), v(1), v(2), v(3), v(4), KC, F, S * C, pool, P, Bp);
+    }
+    m.transpose(at.y, at.yT, n, B, Bp, n);
+    return f32(at.y, B * n).slice();
+  });
+  if (!state) return { y, mean, variance, state: null };
+  const kept: ConvBlockState = {
+    geometry: g,
+    training: p.training,
+    at: state,
+    kernel: p.kernel.slice(),
+    gamma: p.gamma.slice(),
+    rstd,
+    live: true,
+  };
+  if (!keep) releaseConvBlockState(kept);
+  return { y, mean, variance, state: keep ? kept : null };
+}
+
+/**
+ * The backward pass for dy [B, P, F] from a kept state (the reference's convBlockBackward):
+ * the parameters' gradients, and dx [B, L, C] if `input`.
+ */
+export function convBlockBackwardWasm(
+  s: ConvBlockState,
+  dy: Float32Array,
+  input: boolean,
+): ConvBlockGradients {
+  if (!s.live) throw new Error("Conv block: the forward state was released before its gradient");
+  const { exports: m } = convBlockModule();
+  const g = s.geometry;
+  const { batch: B, length: L, inChannels: C, kernelSize: K, filters: F, stride: S } = g;
+  const { outLength: T, pool, pooledLength: P, padLeft, paddedLength: Lp } = g;
+  const Bp = lanes(B);
+  const KC = K * C;
+  const n = P * F;
+  const call = {
+    dy: 4 * B * n,
+    dyT: 4 * n * Bp,
+    w: 4 * KC * F,
+    coefficients: 4 * 3 * F, // a, bc, cc
+    sums: 8 * (2 * F + F + KC * F), // dβ, dγ, dbias, dW
+    dz: 4 * F * Bp,
+    dxT: input ? 4 * Lp * C * Bp : 0,
+    dx: input ? 4 * B * L * C : 0,
+  };
+  return withParts(call, (at) => {
+    f32(at.dy, B * n).set(dy);
+    f32(at.dyT, n * Bp).fill(0);
+    m.transpose(at.dyT, at.dy, B, n, n, Bp);
+    f32(at.w, KC * F).set(s.kernel);
+    const dBeta = at.sums, dGamma = at.sums + 8 * F, dBias = at.sums + 16 * F;
+    const dW = at.sums + 24 * F;
+    f64(at.sums, 3 * F + KC * F).fill(0);
+    m.backward_sums(dBeta, dGamma, s.at.xHat, s.at.argmax, at.dyT, F, Bp, pool, P);
+    const beta = f64(dBeta, F).slice(), gamma = f64(dGamma, F).slice();
+    // dz = a·g + bc + cc·x̂ per filter (conv_block_kernels.ts).
+    const a = new Float64Array(F);
+    const coefficients = f32(at.coefficients, 3 * F);
+    for (let f = 0; f < F; f++) {
+      a[f] = s.gamma[f] * s.rstd[f];
+      coefficients[f] = a[f];
+      if (s.training) {
+        coefficients[F + f] = -a[f] * beta[f] / (B * T);
+        coefficients[2 * F + f] = -a[f] * gamma[f] / (B * T);
+      }
+    }
+    if (input) f32(at.dxT, Lp * C * Bp).fill(0);
+    m.backward_sweep(
+      dW,
+      dBias,
+      input ? at.dxT : 0,
+      at.dz,
+      s.at.xT,
+      at.w,
+      s.at.xHat,
+      s.at.argmax,
+      at.dyT,
+      at.coefficients,
+      at.coefficients + 4 * F,
+      at.coefficients + 8 * F,
+      T,
+      KC,
+      F,
+      S * C,
+      pool,
+      P,
+      Bp,
+      B,
+      s.training ? 1 : 0,
+    );
+    const out: ConvBlockGradients = {
+      dKernel: Float32Array.from(f64(dW, KC * F)),
+      dBias: Float32Array.from(f64(dBias, F)),
+      dGamma: Float32Array.from(gamma),
+      dBeta: Float32Array.from(beta),
+    };
+    if (!s.training) {
+      // ∂/∂μ = −γ·r·Σg,  ∂/∂σ² = −½·γ·r³·Σ g·(z − μ) = −½·γ·r²·dγ.
+      out.dMovingMean = Float32Array.from(beta, (v, f) => -a[f] * v);
+      out.dMovingVariance = Float32Array.from(gamma, (v, f) => -0.5 * a[f] * s.rstd[f] * v);
+    }
+    if (input) {
+      const rows = Math.min(L, Lp - padLeft) * C;
+      f32(at.dx, B * L * C).fill(0);
+      m.transpose(at.dx, at.dxT + 4 * padLeft * C * Bp, rows, B, Bp, L * C);
+      out.dx = f32(at.dx, B * L * C).slice();
+    }
+    return out;
+  });
+}
