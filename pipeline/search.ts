@@ -13,8 +13,11 @@ import {
   runMain,
   UsageError,
 } from "../lib/cli/args.ts";
+import { pathExists } from "../lib/io/fs.ts";
 import {
+  type Candidate,
   candidateHyper,
+  candidateId,
   candidateQuant,
   candidateSpec,
   DEFAULT_MAX_MACS,
@@ -23,6 +26,7 @@ import {
   rankRows,
   readTable,
   runSearch,
+  SEEDS,
   writeReport,
 } from "../lib/search/mod.ts";
 import { REPO_ROOT } from "./stage_cache.ts";
@@ -107,6 +111,17 @@ const command: CommandSpec = {
       value: "N",
       description: "Cap every candidate's epochs at N (default: the candidate's own).",
     },
+    ids: {
+      type: "string",
+      value: "ID,ID…",
+      description: "Evaluate these candidates instead of sampling: ids of the hand-picked seeds " +
+        "or of rows in --from's table (e.g. the best ones again with other --train-stride).",
+    },
+    from: {
+      type: "string",
+      value: "DIR",
+      description: "Another search folder whose results.jsonl --ids may name.",
+    },
     quick: {
       type: "boolean",
       description: "Smoke run: 2 subjects per fold, 40 segments each, 1 epoch.",
@@ -149,7 +164,11 @@ async function main(): Promise<void> {
     return;
   }
   if (!args.report) {
+    const candidates = typeof args.ids === "string"
+      ? await candidatesById(args.ids.split(","), typeof args.from === "string" ? args.from : null)
+      : undefined;
     await runSearch({
+      candidates,
       out,
       data: requireString(args, "data"),
       index: typeof args.index === "string" ? args.index : undefined,
@@ -181,6 +200,25 @@ async function main(): Promise<void> {
     console.log(formatTable(rows, top));
     console.log(`\nreport: ${page}`);
   }
+}
+
+/** The candidates named by `ids`, from the hand-picked seeds or from `from`'s table. */
+async function candidatesById(ids: string[], from: string | null): Promise<Candidate[]> {
+  const known = new Map(SEEDS.map((c) => [candidateId(c), c]));
+  if (from) {
+    const path = join(from, "results.jsonl");
+    if (!await pathExists(path)) throw new UsageError(`--from ${from}: no ${path}`);
+    for (const row of (await readTable(path)).rows) known.set(row.id, row.candidate);
+  }
+  return ids.map((id) => {
+    const c = known.get(id.trim());
+    if (!c) {
+      throw new UsageError(
+        `--ids: no candidate ${id} among the seeds${from ? ` or in ${from}/results.jsonl` : ""}`,
+      );
+    }
+    return c;
+  });
 }
 
 if (import.meta.main) runMain(main);

@@ -72,6 +72,14 @@ Deno.test("search --quick scores a candidate, screens then promotes it, and resu
   assert.equal((await Deno.stat(fold0)).mtime?.getTime(), before?.getTime());
   assert.equal((await readTable(join(out, "results.jsonl"))).rows.length, 2);
 
+  // --ids names candidates of another table (here the same one: nothing left to run).
+  const again = await search(...args, "--ids", rows[0].id, "--from", out);
+  assert.equal(again.code, 0, again.stderr);
+  assert.doesNotMatch(again.stderr, /search: start/);
+  const unknown = await search(...args, "--ids", "0123456789", "--from", out);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /no candidate 0123456789 among the seeds or in/);
+
   // A torn last line (an append interrupted by a crash) is cut off and reported.
   await Deno.writeTextFile(join(out, "results.jsonl"), '{"id":"tor', { append: true });
   const third = await search(...args);
