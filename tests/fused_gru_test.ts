@@ -360,12 +360,16 @@ Deno.test("fusedGru() keeps a tape only while tfjs records, and returns it after
   const stock = randomGru(4, 12, true, 7);
   const [kernel, recurrent, bias] = stock.trainableWeights.map((w) => w.read());
   const x = tf.variable(randomTensor([5, 10, 4], rng, 1));
-  tf.tidy(() => fusedGru(x, kernel, recurrent, bias, true));
+  const tensors = tf.memory().numTensors;
+  tf.tidy(() => {
+    fusedGru(x, kernel, recurrent, bias, true);
+  });
   assert.equal(heap.liveBytes(), 0, "inference");
-  tf.tidy(() =>
-    tf.variableGrads(() => fusedGru(x, kernel, recurrent, bias, true).sum() as tf.Scalar, [x])
-  );
+  tf.tidy(() => {
+    tf.variableGrads(() => fusedGru(x, kernel, recurrent, bias, true).sum() as tf.Scalar, [x]);
+  });
   assert.equal(heap.liveBytes(), 0, "training");
+  assert.equal(tf.memory().numTensors, tensors, "tensors left behind");
   x.dispose();
 });
 

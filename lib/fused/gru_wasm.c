@@ -104,30 +104,77 @@ void tanh_array(f4 *out, const f4 *in, int n) {
 
 /* ───────────────────────────── layout changes ───────────────────────────── */
 
-/* dst [tiles, steps, R, L] ← src [B, steps, R]; lanes past the batch are zero. */
+/* The 4 × 4 transpose: row i of the result is lane i of a, b, c, d. */
+static inline void transpose4(f4 *a, f4 *b, f4 *c, f4 *d) {
+  const f4 ab_lo = __builtin_shufflevector(*a, *b, 0, 4, 1, 5);
+  const f4 cd_lo = __builtin_shufflevector(*c, *d, 0, 4, 1, 5);
+  const f4 ab_hi = __builtin_shufflevector(*a, *b, 2, 6, 3, 7);
+  const f4 cd_hi = __builtin_shufflevector(*c, *d, 2, 6, 3, 7);
+  *a = __builtin_shufflevector(ab_lo, cd_lo, 0, 1, 4, 5);
+  *b = __builtin_shufflevector(ab_lo, cd_lo, 2, 3, 6, 7);
+  *c = __builtin_shufflevector(ab_hi, cd_hi, 0, 1, 4, 5);
+  *d = __builtin_shufflevector(ab_hi, cd_hi, 2, 3, 6, 7);
+}
+
+typedef float f4u __attribute__((vector_size(16), aligned(4))); /* a possibly unaligned f4 */
+
+/*
+ * dst [tiles, steps, R, L] ← src [B, steps, R]; lanes past the batch are zero. Blocks of 4
+ * sequences × 4 rows move as 4 × 4 transposes; the rest element by element.
+ */
 __attribute__((export_name("rows_to_tiles")))
 void rows_to_tiles(float *dst, const float *src, int B, int steps, int R) {
-  int tiles = (B + L - 1) / L;
+  const int tiles = (B + L - 1) / L;
+  const int R4 = R / 4 * 4;
   for (int n = 0; n < tiles; n++) {
-    for (int t = 0; t < steps; t++) {
-      for (int q = 0; q < R; q++) {
-        float *d = dst + ((n * steps + t) * R + q) * L;
-        for (int l = 0; l < L; l++) {
-          int b = n * L + l;
-          d[l] = b < B ? src[(b * steps + t) * R + q] : 0;
+    for (int l = 0; l < L; l += 4) {
+      const int b = n * L + l;
+      for (int t = 0; t < steps; t++) {
+        float *d = dst + (n * steps + t) * R * L + l;
+        const float *s = src + (b * steps + t) * R;
+        const int stride = steps * R; /* from one sequence to the next */
+        if (b + 4 <= B) {
+          for (int q = 0; q < R4; q += 4) {
+            f4 v0 = *(const f4u *)(s + q), v1 = *(const f4u *)(s + stride + q);
+            f4 v2 = *(const f4u *)(s + 2 * stride + q), v3 = *(const f4u *)(s + 3 * stride + q);
+            transpose4(&v0, &v1, &v2, &v3);
+            *(f4 *)(d + q * L) = v0, *(f4 *)(d + (q + 1) * L) = v1;
+            *(f4 *)(d + (q + 2) * L) = v2, *(f4 *)(d + (q + 3) * L) = v3;
+          }
+        }
+        for (int q = b + 4 <= B ? R4 : 0; q < R; q++) {
+          for (int i = 0; i < 4; i++) d[q * L + i] = b + i < B ? s[i * stride + q] : 0;
         }
       }
     }
   }
 }
 
-/* dst [B, steps, R] ← steps t0 … t0 + steps − 1 of src [tiles, T, R, L]. */
+/* dst [B, steps, R] ← steps t0 … t0 + steps − 1 of src [tiles, T, R, L] (as rows_to_tiles). */
 __attribute__((export_name("tiles_to_rows")))
 void tiles_to_rows(float *dst, const float *src, int B, int T, int R, int t0, int steps) {
-  for (int b = 0; b < B; b++) {
-    const float *s = src + (b / L) * T * R * L + b % L;
-    for (int t = 0; t < steps; t++) {
-      for (int q = 0; q < R; q++) dst[(b * steps + t) * R + q] = s[((t0 + t) * R + q) * L];
+  const int tiles = (B + L - 1) / L;
+  const int R4 = R / 4 * 4;
+  for (int n = 0; n < tiles; n++) {
+    for (int l = 0; l < L && n * L + l < B; l += 4) {
+      const int b = n * L + l;
+      for (int t = 0; t < steps; t++) {
+        const float *s = src + (n * T + t0 + t) * R * L + l;
+        float *d = dst + (b * steps + t) * R;
+        const int stride = steps * R;
+        if (b + 4 <= B) {
+          for (int q = 0; q < R4; q += 4) {
+            f4 v0 = *(const f4 *)(s + q * L), v1 = *(const f4 *)(s + (q + 1) * L);
+            f4 v2 = *(const f4 *)(s + (q + 2) * L), v3 = *(const f4 *)(s + (q + 3) * L);
+            transpose4(&v0, &v1, &v2, &v3);
+            *(f4u *)(d + q) = v0, *(f4u *)(d + stride + q) = v1;
+            *(f4u *)(d + 2 * stride + q) = v2, *(f4u *)(d + 3 * stride + q) = v3;
+          }
+        }
+        for (int q = b + 4 <= B ? R4 : 0; q < R; q++) {
+          for (int i = 0; i < 4 && b + i < B; i++) d[i * stride + q] = s[q * L + i];
+        }
+      }
     }
   }
 }
