@@ -5,12 +5,13 @@
  * Random inputs: speed does not depend on the values. A second group times the fused GRU's
  * kernels alone at nnom's shapes ([256, 78, 4] → 12 units): the reference ones (gru.ts) and
  * the WebAssembly ones the op runs (gru_wasm.ts: a training forward pass keeping its tape,
- * backpropagation through time from it, and inference without a tape).
+ * backpropagation through time from it, and inference without a tape), and the tfjs op around
+ * them (fusedGru: the kernels, the copies to and from tfjs' heap, tfjs' bookkeeping).
  *
  *   deno bench -A bench/fused_bench.ts
  */
 import { setupBackend, tf } from "../lib/backend/mod.ts";
-import { buildTrainingModel, gruBackward, gruForward } from "../lib/fused/mod.ts";
+import { buildTrainingModel, fusedGru, gruBackward, gruForward } from "../lib/fused/mod.ts";
 import {
   gruBackwardWasm,
   gruForwardWasm,
@@ -120,4 +121,29 @@ Deno.bench({
   n: 30,
   warmup: 3,
   fn: () => void gruBackwardWasm(dims, kernel, recurrent, wasmTape, dy, true),
+});
+
+const op = [gx, kernel, recurrent, bias].map((v, i) =>
+  tf.tensor(v, [[BATCH, 78, 4], [4, 36], [12, 36], [36]][i])
+);
+const opDy = tf.tensor3d(dy, [BATCH, 78, 12]);
+
+Deno.bench({
+  name: `fusedGru op inference, nnom shapes, batch ${BATCH}`,
+  group: "fused-gru-op",
+  baseline: true,
+  n: 30,
+  warmup: 3,
+  fn: () => fusedGru(op[0], op[1], op[2], op[3], true).dispose(),
+});
+
+Deno.bench({
+  name: `fusedGru op forward + gradients, nnom shapes, batch ${BATCH}`,
+  group: "fused-gru-op",
+  n: 30,
+  warmup: 3,
+  fn: () => {
+    const grads = tf.grads((x, k, r, b) => fusedGru(x, k, r, b, true))(op, opDy);
+    grads.forEach((g) => g.dispose());
+  },
 });
