@@ -185,27 +185,34 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo {
   const outShape = [g.batch, g.pooledLength, g.filters];
   const read = (name: string) => values(backend, inputs[name]);
   const { holder } = attrs;
-  // The inputs are copied into the module's memory before the output is allocated: allocating
-  // may grow the backend's heap and detach the views.
-  const { y, mean, variance, state } = convBlockForwardWasm(g, read("x"), {
-    kernel: read("kernel"),
-    bias: read("bias"),
-    gamma: read("gamma"),
-    beta: read("beta"),
-    movingMean: attrs.training ? undefined : read("movingMean"),
-    movingVariance: attrs.training ? undefined : read("movingVariance"),
-    epsilon: attrs.epsilon,
-    training: attrs.training,
-    lastMaxWins: isWasm(backend),
-    float32Statistics: isWasm(backend),
-  }, holder.keep);
+  let out: tf.TensorInfo | null = null;
+  const { y, mean, variance, state } = convBlockForwardWasm(
+    g,
+    read("x"),
+    {
+      kernel: read("kernel"),
+      bias: read("bias"),
+      gamma: read("gamma"),
+      beta: read("beta"),
+      movingMean: attrs.training ? undefined : read("movingMean"),
+      movingVariance: attrs.training ? undefined : read("movingVariance"),
+      epsilon: attrs.epsilon,
+      training: attrs.training,
+      lastMaxWins: isWasm(backend),
+      float32Statistics: isWasm(backend),
+    },
+    holder.keep,
+    (length) => {
+      // Called once the inputs are in the module's memory: allocating the output may grow the
+      // backend's heap and detach their views.
+      if (!isWasm(backend)) return new Float32Array(length);
+      out = backend.makeOutput(outShape, "float32");
+      return backend.typedArrayFromHeap(out) as Float32Array;
+    },
+  );
   Object.assign(holder, { state, mean, variance });
   if (state) unreleased.register(holder, state, holder);
-  if (isWasm(backend)) {
-    const out = backend.makeOutput(outShape, "float32");
-    (backend.typedArrayFromHeap(out) as Float32Array).set(y);
-    return out;
-  }
+  if (out) return out;
   const cpu = backend as unknown as { makeTensorInfo: MakeTensorInfo };
   return cpu.makeTensorInfo(outShape, "float32", y);
 }

@@ -55,36 +55,76 @@ static inline float hsum(f32x4 v) {
   return wasm_f32x4_extract_lane(v, 0);
 }
 
-/* Σ_b a[b]·c[b] over n floats (n a multiple of 4), in float32 lanes. */
+/* Σ_b a[b]·c[b] over n floats (n a multiple of 4), in float32 lanes: four independent
+ * accumulators, so that the additions' latency does not bound the loop. */
 static inline float dot(const float *a, const float *c, int n) {
-  f32x4 s0 = splat(0), s1 = splat(0);
+  f32x4 s0 = splat(0), s1 = s0, s2 = s0, s3 = s0;
   int b = 0;
-  for (; b + 8 <= n; b += 8) {
+  for (; b + 16 <= n; b += 16) {
     s0 = add(s0, mul(load(a + b), load(c + b)));
     s1 = add(s1, mul(load(a + b + 4), load(c + b + 4)));
+    s2 = add(s2, mul(load(a + b + 8), load(c + b + 8)));
+    s3 = add(s3, mul(load(a + b + 12), load(c + b + 12)));
   }
-  if (b < n) s0 = add(s0, mul(load(a + b), load(c + b)));
-  return hsum(add(s0, s1));
+  for (; b < n; b += 4) s0 = add(s0, mul(load(a + b), load(c + b)));
+  return hsum(add(add(s0, s1), add(s2, s3)));
 }
 
-/* ---------------------------------------------------------------------------------------
- * Layout changes */
+/* Σ_b a[b] over n floats (n a multiple of 4), as dot(). */
+static inline float sum(const float *a, int n) {
+  f32x4 s0 = splat(0), s1 = s0, s2 = s0, s3 = s0;
+  int b = 0;
+  for (; b + 16 <= n; b += 16) {
+    s0 = add(s0, load(a + b));
+    s1 = add(s1, load(a + b + 4));
+    s2 = add(s2, load(a + b + 8));
+    s3 = add(s3, load(a + b + 12));
+  }
+  for (; b < n; b += 4) s0 = add(s0, load(a + b));
+  return hsum(add(add(s0, s1), add(s2, s3)));
+}
+
+/* The 4 × 4 block rows r0…r3 → columns c0…c3 (c_k = lane k of each row). */
+static inline void transpose4(f32x4 r0, f32x4 r1, f32x4 r2, f32x4 r3, f32x4 *c) {
+  const f32x4 t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);
+  const f32x4 t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+  const f32x4 t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+  const f32x4 t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  c[0] = wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5);
+  c[1] = wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7);
+  c[2] = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5);
+  c[3] = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);
+}
 
 /*
- * out[j·ldo + i] = in[i·ldi + j] for i < rows, j < cols: the transpose of a rows × cols block.
- * [B, n] → [n, Bp] (ldo = Bp) and back (ldi = Bp), in tiles that stay in the L1 cache.
+ * out[j·ldo + i] = in[i·ldi + j] for i < rows, j < cols: the transpose of a rows × cols block,
+ * and out[j·ldo + i] = 0 for rows ≤ i < width (the padding lanes). [B, n] → [n, Bp] (ldo =
+ * width = Bp) and back (ldi = Bp, width = B). In 4 × 4 blocks through SIMD shuffles, 16 rows
+ * at a time so that each output row gets a whole cache line; scalar at the edges.
  */
 __attribute__((export_name("transpose")))
-void transpose(float *out, const float *in, int rows, int cols, int ldi, int ldo) {
-  const int TILE = 16;
-  for (int i0 = 0; i0 < rows; i0 += TILE) {
-    const int i1 = i0 + TILE < rows ? i0 + TILE : rows;
-    for (int j0 = 0; j0 < cols; j0 += TILE) {
-      const int j1 = j0 + TILE < cols ? j0 + TILE : cols;
-      for (int j = j0; j < j1; j++) {
-        for (int i = i0; i < i1; i++) out[j * ldo + i] = in[i * ldi + j];
+void transpose(float *out, const float *in, int rows, int cols, int ldi, int ldo, int width) {
+  const int rows4 = rows & ~3, cols4 = cols & ~3;
+  for (int i1 = 0; i1 < rows4; i1 += 16) {
+    const int i2 = i1 + 16 < rows4 ? i1 + 16 : rows4;
+    for (int j = 0; j < cols4; j += 4) {
+      for (int i = i1; i < i2; i += 4) {
+        const float *p = in + i * ldi + j;
+        f32x4 c[4];
+        transpose4(load(p), load(p + ldi), load(p + 2 * ldi), load(p + 3 * ldi), c);
+        float *o = out + j * ldo + i;
+        store(o, c[0]);
+        store(o + ldo, c[1]);
+        store(o + 2 * ldo, c[2]);
+        store(o + 3 * ldo, c[3]);
       }
     }
+  }
+  for (int i = 0; i < rows; i++) {
+    for (int j = i < rows4 ? cols4 : 0; j < cols; j++) out[j * ldo + i] = in[i * ldi + j];
+  }
+  for (int j = 0; j < cols; j++) {
+    for (int i = rows; i < width; i++) out[j * ldo + i] = 0;
   }
 }
 
@@ -128,18 +168,6 @@ void conv_forward(float *z, const float *xT, const float *w, const float *bias, 
       }
     }
   }
-}
-
-/* The 4 × 4 block rows r0…r3 → columns c0…c3 (c_k = lane k of each row). */
-static inline void transpose4(f32x4 r0, f32x4 r1, f32x4 r2, f32x4 r3, f32x4 *c) {
-  const f32x4 t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5);
-  const f32x4 t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
-  const f32x4 t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
-  const f32x4 t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-  c[0] = wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5);
-  c[1] = wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7);
-  c[2] = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5);
-  c[3] = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);
 }
 
 /* Row f0 + i of z at time t, lanes b0 … b0 + 3; zeros past the last filter. */
@@ -285,9 +313,15 @@ void normalize_pool(float *z, float *y, int *argmax, const float *mean, const fl
   }
 }
 
+/* relu(γ·(z − mean)·rstd + β) of one accumulator, folded into the window's maximum. */
+static inline f32x4 pooled(f32x4 best, f32x4 z, f32x4 m, f32x4 r, f32x4 g, f32x4 e) {
+  return wasm_f32x4_max(best, add(mul(g, mul(wasm_f32x4_sub(z, m), r)), e));
+}
+
 /*
  * Inference without a gradient: y [P·F, Bp] = max over each window of relu(γ·(z − mean)·rstd
  * + β), the convolution, normalization and pooling in registers (nothing else stored).
+ * Sixteen lanes at a time (four independent accumulators), then four.
  */
 __attribute__((export_name("forward_inference")))
 void forward_inference(float *y, const float *xT, const float *w, const float *bias,
@@ -297,23 +331,40 @@ void forward_inference(float *y, const float *xT, const float *w, const float *b
     for (int f = 0; f < F; f++) {
       const f32x4 m = splat(mean[f]), r = splat(rstd[f]), g = splat(gamma[f]);
       const f32x4 e = splat(beta[f]), c0 = splat(bias[f]);
-      for (int b = 0; b < Bp; b += 8) {
-        const int two = b + 8 <= Bp;
-        f32x4 best0 = splat(0), best1 = splat(0); /* max(0, ·): the ReLU */
+      float *o = y + (p * F + f) * Bp;
+      int b = 0;
+      for (; b + 16 <= Bp; b += 16) {
+        f32x4 y0 = splat(0), y1 = y0, y2 = y0, y3 = y0; /* max(0, ·): the ReLU */
         for (int i = 0; i < pool; i++) {
           const float *x = xT + (p * pool + i) * step * Bp + b;
-          f32x4 a0 = c0, a1 = c0;
+          f32x4 a0 = c0, a1 = c0, a2 = c0, a3 = c0;
           for (int j = 0; j < KC; j++) {
             const f32x4 c = splat(w[j * F + f]);
-            a0 = add(a0, mul(c, load(x + j * Bp)));
-            if (two) a1 = add(a1, mul(c, load(x + j * Bp + 4)));
+            const float *xj = x + j * Bp;
+            a0 = add(a0, mul(c, load(xj)));
+            a1 = add(a1, mul(c, load(xj + 4)));
+            a2 = add(a2, mul(c, load(xj + 8)));
+            a3 = add(a3, mul(c, load(xj + 12)));
           }
-          best0 = wasm_f32x4_max(best0, add(mul(g, mul(wasm_f32x4_sub(a0, m), r)), e));
-          best1 = wasm_f32x4_max(best1, add(mul(g, mul(wasm_f32x4_sub(a1, m), r)), e));
+          y0 = pooled(y0, a0, m, r, g, e);
+          y1 = pooled(y1, a1, m, r, g, e);
+          y2 = pooled(y2, a2, m, r, g, e);
+          y3 = pooled(y3, a3, m, r, g, e);
         }
-        float *o = y + (p * F + f) * Bp + b;
-        store(o, best0);
-        if (two) store(o + 4, best1);
+        store(o + b, y0);
+        store(o + b + 4, y1);
+        store(o + b + 8, y2);
+        store(o + b + 12, y3);
+      }
+      for (; b < Bp; b += 4) {
+        f32x4 y0 = splat(0);
+        for (int i = 0; i < pool; i++) {
+          const float *x = xT + (p * pool + i) * step * Bp + b;
+          f32x4 a0 = c0;
+          for (int j = 0; j < KC; j++) a0 = add(a0, mul(splat(w[j * F + f]), load(x + j * Bp)));
+          y0 = pooled(y0, a0, m, r, g, e);
+        }
+        store(o + b, y0);
       }
     }
   }
@@ -337,17 +388,26 @@ void backward_sums(double *dbeta, double *dgamma, const float *xhat, const int *
   for (int p = 0; p < P; p++) {
     for (int f = 0; f < F; f++) {
       const int at = (p * F + f) * Bp;
-      f32x4 sb = splat(0), sg = splat(0);
+      f32x4 sb0 = splat(0), sb1 = sb0, sg0 = sb0, sg1 = sb0;
       for (int i = 0; i < pool; i++) {
         const float *h = xhat + ((p * pool + i) * F + f) * Bp;
-        for (int b = 0; b < Bp; b += 4) {
-          const f32x4 g = routed(dy + at + b, argmax + at + b, i);
-          sb = add(sb, g);
-          sg = add(sg, mul(g, load(h + b)));
+        int b = 0;
+        for (; b + 8 <= Bp; b += 8) {
+          const f32x4 g0 = routed(dy + at + b, argmax + at + b, i);
+          const f32x4 g1 = routed(dy + at + b + 4, argmax + at + b + 4, i);
+          sb0 = add(sb0, g0);
+          sb1 = add(sb1, g1);
+          sg0 = add(sg0, mul(g0, load(h + b)));
+          sg1 = add(sg1, mul(g1, load(h + b + 4)));
+        }
+        if (b < Bp) {
+          const f32x4 g0 = routed(dy + at + b, argmax + at + b, i);
+          sb0 = add(sb0, g0);
+          sg0 = add(sg0, mul(g0, load(h + b)));
         }
       }
-      dbeta[f] += hsum(sb);
-      dgamma[f] += hsum(sg);
+      dbeta[f] += hsum(add(sb0, sb1));
+      dgamma[f] += hsum(add(sg0, sg1));
     }
   }
 }
@@ -383,9 +443,7 @@ void backward_sweep(double *dW, double *dbias, float *dxT, float *dz, const floa
         for (int b = 0; b < Bp; b += 4) store(d + b, add(base, mul(slope, load(h + b))));
       }
       for (int b = B; b < Bp; b++) d[b] = 0;
-      f32x4 s = splat(0);
-      for (int b = 0; b < Bp; b += 4) s = add(s, load(d + b));
-      dbias[f] += hsum(s);
+      dbias[f] += sum(d, Bp);
     }
     const float *x = xT + t * step * Bp;
     if (dW) {
@@ -395,11 +453,29 @@ void backward_sweep(double *dW, double *dbias, float *dxT, float *dz, const floa
     }
     if (dxT) {
       float *dx = dxT + t * step * Bp;
-      for (int b = 0; b < Bp; b += 4) {
-        for (int j = 0; j < KC; j++) {
-          f32x4 acc = load(dx + j * Bp + b);
-          for (int f = 0; f < F; f++) acc = add(acc, mul(splat(w[j * F + f]), load(dz + f * Bp + b)));
-          store(dx + j * Bp + b, acc);
+      for (int j = 0; j < KC; j++) {
+        float *o = dx + j * Bp;
+        int b = 0;
+        for (; b + 16 <= Bp; b += 16) {
+          f32x4 a0 = load(o + b), a1 = load(o + b + 4), a2 = load(o + b + 8);
+          f32x4 a3 = load(o + b + 12);
+          for (int f = 0; f < F; f++) {
+            const f32x4 c = splat(w[j * F + f]);
+            const float *d = dz + f * Bp + b;
+            a0 = add(a0, mul(c, load(d)));
+            a1 = add(a1, mul(c, load(d + 4)));
+            a2 = add(a2, mul(c, load(d + 8)));
+            a3 = add(a3, mul(c, load(d + 12)));
+          }
+          store(o + b, a0);
+          store(o + b + 4, a1);
+          store(o + b + 8, a2);
+          store(o + b + 12, a3);
+        }
+        for (; b < Bp; b += 4) {
+          f32x4 a0 = load(o + b);
+          for (int f = 0; f < F; f++) a0 = add(a0, mul(splat(w[j * F + f]), load(dz + f * Bp + b)));
+          store(o + b, a0);
         }
       }
     }

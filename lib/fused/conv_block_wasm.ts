@@ -26,7 +26,7 @@ type I32 = number;
 
 interface Exports {
   heap_base(): I32;
-  transpose(out: I32, input: I32, rows: I32, cols: I32, ldi: I32, ldo: I32): void;
+  transpose(out: I32, input: I32, rows: I32, cols: I32, ldi: I32, ldo: I32, width: I32): void;
   conv_forward(
     z: I32,
     xT: I32,
@@ -251,21 +251,26 @@ function packInput(g: ConvBlockGeometry, x: Float32Array, at: { x: number; xT: n
   const { batch: B, length: L, inChannels: C, padLeft, paddedLength: Lp } = g;
   const Bp = lanes(B);
   f32(at.x, x.length).set(x);
-  f32(at.xT, Lp * C * Bp).fill(0);
   const rows = Math.min(L, Lp - padLeft) * C; // 'valid' may leave a tail of x unread
-  convBlockModule().exports.transpose(at.xT + 4 * padLeft * C * Bp, at.x, B, rows, L * C, Bp);
+  f32(at.xT, padLeft * C * Bp).fill(0);
+  f32(at.xT + 4 * (padLeft * C + rows) * Bp, (Lp * C - padLeft * C - rows) * Bp).fill(0);
+  convBlockModule().exports.transpose(at.xT + 4 * padLeft * C * Bp, at.x, B, rows, L * C, Bp, Bp);
 }
 
 /**
  * The forward pass (the reference's convBlockForward, same arguments): x [B, L, C] → y
  * [B, P, F], and the statistics used. With `keep` it also returns the state for
  * {@linkcode convBlockBackwardWasm}, which must be released.
+ *
+ * y goes into `output(length)`, called once the inputs are in the module's memory (so it may
+ * allocate where x and the parameters' views live); by default a new array.
  */
 export function convBlockForwardWasm(
   g: ConvBlockGeometry,
   x: Float32Array,
   p: ConvBlockParams,
   keep: boolean,
+  output: (length: number) => Float32Array = (n) => new Float32Array(n),
 ): {
   y: Float32Array;
   mean: Float32Array;
@@ -278,6 +283,7 @@ export function convBlockForwardWasm(
   const Bp = lanes(B);
   const KC = K * C;
   const n = P * F;
+  const kernel = p.kernel.slice(), gamma = p.gamma.slice();
   const mean = new Float32Array(F);
   const variance = new Float32Array(F);
   if (!p.training) {
@@ -296,13 +302,14 @@ export function convBlockForwardWasm(
     y: 4 * B * n,
   };
   const rstd = new Float64Array(F);
-  const y = withParts(call, (at) => {
+  let y: Float32Array;
+  withParts(call, (at) => {
     const xT = state ? state.xT : at.xT;
     packInput(g, x, { x: at.x, xT });
-    f32(at.w, KC * F).set(p.kernel);
+    f32(at.w, KC * F).set(kernel);
     const v = (i: number) => at.vectors + 4 * i * F;
     f32(v(0), F).set(p.bias);
-    f32(v(3), F).set(p.gamma);
+    f32(v(3), F).set(gamma);
     f32(v(4), F).set(p.beta);
     if (state) {
       m.conv_forward(state.xHat, xT, at.w, v(0), T, KC, F, S * C, Bp);
@@ -342,21 +349,22 @@ export function convBlockForwardWasm(
     } else {
       m.forward_inference(at.yT, xT, at.w, v(0), v(1), v(2), v(3), v(4), KC, F, S * C, pool, P, Bp);
     }
-    m.transpose(at.y, at.yT, n, B, Bp, n);
-    return f32(at.y, B * n).slice();
+    m.transpose(at.y, at.yT, n, B, Bp, n, n);
+    y = output(B * n);
+    y.set(f32(at.y, B * n));
   });
-  if (!state) return { y, mean, variance, state: null };
+  if (!state) return { y: y!, mean, variance, state: null };
   const kept: ConvBlockState = {
     geometry: g,
     training: p.training,
     at: state,
-    kernel: p.kernel.slice(),
-    gamma: p.gamma.slice(),
+    kernel,
+    gamma,
     rstd,
     live: true,
   };
   if (!keep) releaseConvBlockState(kept);
-  return { y, mean, variance, state: keep ? kept : null };
+  return { y: y!, mean, variance, state: keep ? kept : null };
 }
 
 /**
@@ -388,8 +396,7 @@ export function convBlockBackwardWasm(
   };
   return withParts(call, (at) => {
     f32(at.dy, B * n).set(dy);
-    f32(at.dyT, n * Bp).fill(0);
-    m.transpose(at.dyT, at.dy, B, n, n, Bp);
+    m.transpose(at.dyT, at.dy, B, n, n, Bp, Bp);
     f32(at.w, KC * F).set(s.kernel);
     const dBeta = at.sums, dGamma = at.sums + 8 * F, dBias = at.sums + 16 * F;
     const dW = at.sums + 24 * F;
@@ -444,8 +451,8 @@ export function convBlockBackwardWasm(
     }
     if (input) {
       const rows = Math.min(L, Lp - padLeft) * C;
-      f32(at.dx, B * L * C).fill(0);
-      m.transpose(at.dx, at.dxT + 4 * padLeft * C * Bp, rows, B, Bp, L * C);
+      if (rows < L * C) f32(at.dx, B * L * C).fill(0); // 'valid': x's unread tail
+      m.transpose(at.dx, at.dxT + 4 * padLeft * C * Bp, rows, B, Bp, L * C, B);
       out.dx = f32(at.dx, B * L * C).slice();
     }
     return out;
