@@ -84,7 +84,13 @@ static f4 tanh4(f4 x) {
   const float LN2_LO = 1.428606765330187e-06f;
   f4 y = 2 * (f4)wasm_f32x4_pmin(wasm_f32x4_pmax((v128_t)x, (v128_t)splat(-9)),
                                  (v128_t)splat(9));
-  f4 k = (f4)wasm_f32x4_nearest((v128_t)(y * 1.4426950408889634f));
+  /* Adding 1.5·2²³ rounds y / ln2 to the integer k (to nearest), which then sits in the low
+   * bits of the sum: k as a float and as an int without convert instructions (valid for
+   * |k| < 2²², here |k| ≤ 26; the pragma keeps clang from folding (a + S) − S to a). */
+  const float SHIFT = 12582912.0f;
+  const f4 shifted = y * 1.4426950408889634f + SHIFT;
+  const f4 k = shifted - SHIFT;
+  const i4 ki = (i4)shifted - (i4)splat(SHIFT);
   f4 r = (y - k * LN2_HI) - k * LN2_LO;
   f4 p = splat(1.0f / 40320);
   p = p * r + 1.0f / 5040;
@@ -94,7 +100,6 @@ static f4 tanh4(f4 x) {
   p = p * r + 1.0f / 6;
   p = p * r + 0.5f;
   p = (p * r + 1) * r; /* expm1(r) */
-  i4 ki = (i4)wasm_i32x4_trunc_sat_f32x4((v128_t)k);
   f4 s = (f4)((ki + 127) << 23); /* 2ᵏ */
   f4 e = s * p + (s - 1);
   return e / (e + 2);
