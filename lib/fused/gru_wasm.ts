@@ -196,8 +196,8 @@ function tapeBytes(dims: GruDims): Record<keyof GruWasmTape["at"], number> {
 }
 
 /**
- * Runs the forward pass with the tape at `tape` (kept) or in the work area (not kept), on the
- * input and weights copied into the region at `at`.
+ * Runs the forward pass on the input and weights copied into the parts `at`, writing x and h
+ * (tiled) to `tape`, and the gates too when `keep` (else they pass through the work area).
  */
 function forward(
   dims: GruDims,
