@@ -170,6 +170,83 @@ void conv_forward(float *z, const float *xT, const float *w, const float *bias, 
   }
 }
 
+/*
+ * The training convolution with the batch mean's sums on the way, for F ≤ 8 (FILTERS, a
+ * constant in each copy): conv_forward's z, four lanes (one batch slice) at a time over all
+ * t, and out[f] = Σ z as sums_f32 (mean = 0) sums it. That sum is a chain of dependent
+ * additions, lane after lane, too slow to hide on its own; here each slice's values are
+ * transposed into `scratch` [2][4, T, 8] while the next slice's convolution runs, and the
+ * chain walks the previous slice four positions per conv position, in the shadow of the
+ * multiply-adds. Reassociation is off: the sums' order is the point.
+ */
+static inline __attribute__((always_inline)) void conv_sum(
+    const int FILTERS, float *z, float *out, float *scratch, const float *xT, const float *w,
+    const float *bias, int T, int KC, int step, int Bp, int B) {
+#pragma clang fp reassociate(off)
+  const int F = FILTERS;
+  float *cur = scratch, *prev = scratch + 4 * T * 8;
+  const float *chain = prev, *chainEnd = prev;
+  f32x4 s0 = splat(0), s1 = splat(0);
+  for (int b0 = 0; b0 < Bp; b0 += 4) {
+    for (int t = 0; t < T; t++) {
+      const float *x = xT + t * step * Bp + b0;
+      f32x4 a[8];
+      for (int f = 0; f < 8; f++) a[f] = f < F ? splat(bias[f]) : splat(0);
+      for (int j = 0; j < KC; j++) {
+        const f32x4 xj = load(x + j * Bp);
+        for (int f = 0; f < F; f++) {
+          a[f] = add(a[f], mul(wasm_v128_load32_splat(w + j * F + f), xj));
+        }
+      }
+      for (int f = 0; f < F; f++) store(z + (t * F + f) * Bp + b0, a[f]);
+      f32x4 c[4];
+      transpose4(a[0], a[1], a[2], a[3], c);
+      for (int k = 0; k < 4; k++) store(cur + (k * T + t) * 8, c[k]);
+      if (F > 4) {
+        transpose4(a[4], a[5], a[6], a[7], c);
+        for (int k = 0; k < 4; k++) store(cur + (k * T + t) * 8 + 4, c[k]);
+      }
+      for (int r = 0; r < 4 && chain < chainEnd; r++, chain += 8) {
+        s0 = add(s0, load(chain));
+        if (F > 4) s1 = add(s1, load(chain + 4));
+      }
+    }
+    for (; chain < chainEnd; chain += 8) { /* T < 4 positions: the rest of the chain */
+      s0 = add(s0, load(chain));
+      if (F > 4) s1 = add(s1, load(chain + 4));
+    }
+    float *swap = prev;
+    prev = cur;
+    cur = swap;
+    const int lanes = B - b0 < 4 ? B - b0 : 4;
+    chain = prev;
+    chainEnd = prev + (lanes > 0 ? lanes : 0) * T * 8;
+  }
+  for (; chain < chainEnd; chain += 8) {
+    s0 = add(s0, load(chain));
+    if (F > 4) s1 = add(s1, load(chain + 4));
+  }
+  float lane[8];
+  store(lane, s0);
+  store(lane + 4, s1);
+  for (int f = 0; f < F; f++) out[f] = lane[f];
+}
+
+__attribute__((export_name("conv_forward_sums")))
+void conv_forward_sums(float *z, float *out, float *scratch, const float *xT, const float *w,
+                       const float *bias, int T, int KC, int F, int step, int Bp, int B) {
+  switch (F) {
+    case 1: conv_sum(1, z, out, scratch, xT, w, bias, T, KC, step, Bp, B); break;
+    case 2: conv_sum(2, z, out, scratch, xT, w, bias, T, KC, step, Bp, B); break;
+    case 3: conv_sum(3, z, out, scratch, xT, w, bias, T, KC, step, Bp, B); break;
+    case 4: conv_sum(4, z, out, scratch, xT, w, bias, T, KC, step, Bp, B); break;
+    case 5: conv_sum(5, z, out, scratch, xT, w, bias, T, KC, step, Bp, B); break;
+    case 6: conv_sum(6, z, out, scratch, xT, w, bias, T, KC, step, Bp, B); break;
+    case 7: conv_sum(7, z, out, scratch, xT, w, bias, T, KC, step, Bp, B); break;
+    case 8: conv_sum(8, z, out, scratch, xT, w, bias, T, KC, step, Bp, B); break;
+  }
+}
+
 /* Row f0 + i of z at time t, lanes b0 … b0 + 3; zeros past the last filter. */
 static inline f32x4 filter_row(const float *z, int t, int f0, int i, int F, int Bp, int b0) {
   return f0 + i < F ? load(z + (t * F + f0 + i) * Bp + b0) : splat(0);

@@ -39,6 +39,20 @@ interface Exports {
     Bp: I32,
   ): void;
   sums_f32(out: I32, z: I32, mean: I32, scratch: I32, T: I32, F: I32, Bp: I32, B: I32): void;
+  conv_forward_sums(
+    z: I32,
+    out: I32,
+    scratch: I32,
+    xT: I32,
+    w: I32,
+    bias: I32,
+    T: I32,
+    KC: I32,
+    F: I32,
+    step: I32,
+    Bp: I32,
+    B: I32,
+  ): void;
   stats_f64(mean: I32, variance: I32, z: I32, T: I32, F: I32, Bp: I32, B: I32): void;
   normalize_pool(
     z: I32,
@@ -297,7 +311,7 @@ export function convBlockForwardWasm(
     xT: state ? 0 : stateBytes(g).xT,
     w: 4 * KC * F,
     vectors: 4 * 6 * F, // bias, mean, rstd, gamma, beta, variance
-    scratch: p.training && p.float32Statistics ? 4 * 4 * T * 8 : 0,
+    scratch: p.training && p.float32Statistics ? 2 * 4 * 4 * T * 8 : 0,
     yT: 4 * n * Bp,
     y: 4 * B * n,
   };
@@ -312,10 +326,16 @@ export function convBlockForwardWasm(
     f32(v(3), F).set(gamma);
     f32(v(4), F).set(p.beta);
     if (state) {
-      m.conv_forward(state.xHat, xT, at.w, v(0), T, KC, F, S * C, Bp);
-      if (p.training && p.float32Statistics) {
-        // mean = Σz / n, variance = Σ(z − mean)² / n, as float32 divisions.
-        m.sums_f32(v(1), state.xHat, 0, at.scratch, T, F, Bp, B);
+      // mean = Σz / n, variance = Σ(z − mean)² / n: float32 sums in the backend's order
+      // (up to eight filters: the mean's during the convolution), float32 divisions.
+      const float32Sums = p.training && p.float32Statistics;
+      if (float32Sums && F <= 8) {
+        m.conv_forward_sums(state.xHat, v(1), at.scratch, xT, at.w, v(0), T, KC, F, S * C, Bp, B);
+      } else {
+        m.conv_forward(state.xHat, xT, at.w, v(0), T, KC, F, S * C, Bp);
+        if (float32Sums) m.sums_f32(v(1), state.xHat, 0, at.scratch, T, F, Bp, B);
+      }
+      if (float32Sums) {
         mean.set(f32(v(1), F).map((sum) => sum / (B * T)));
         f32(v(1), F).set(mean);
         m.sums_f32(v(5), state.xHat, v(1), at.scratch, T, F, Bp, B);
