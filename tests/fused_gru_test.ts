@@ -162,12 +162,17 @@ Deno.test("fusedGru() at a batch of one and at two time steps", async () => {
   }
 });
 
-Deno.test("fusedGru() rejects mismatched shapes with a TypeError naming them", async () => {
+Deno.test("fusedGru() rejects mismatched shapes naming them, and sequences without a step", async () => {
   await setupBackend("wasm");
   assert.throws(
     () =>
       fusedGru(tf.zeros([2, 3, 4]), tf.zeros([5, 36]), tf.zeros([12, 36]), tf.zeros([36]), true),
     { name: "TypeError", message: /kernel \[5,36\]/ },
+  );
+  assert.throws(
+    () =>
+      fusedGru(tf.zeros([2, 0, 4]), tf.zeros([4, 36]), tf.zeros([12, 36]), tf.zeros([36]), false),
+    { name: "RangeError", message: /at least one time step/ },
   );
 });
 

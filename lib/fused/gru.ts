@@ -377,4 +377,5 @@ function checkShapes(x: number[], kernel: number[], recurrent: number[], bias: n
         `got x [${x}], kernel [${kernel}], recurrent [${recurrent}], bias [${bias}]`,
     );
   }
+  if (x[1] < 1) throw new RangeError(`fusedGru: x needs at least one time step, got x [${x}]`);
 }
