@@ -16,10 +16,15 @@
  * Weights: w [K·C, F] (tfjs' [K, C, F]). Pointers are byte offsets into the imported memory;
  * lib/fused/conv_block_wasm.ts allocates every array.
  *
- * Sums: the batch statistics follow the backend's Mean exactly (stats_f32: float32, one
- * position after the other) or sum in float64 (stats_f64). Gradient sums run in float32 over
- * the Bp lanes of one row (reassociated into SIMD lanes, as -ffast-math allows) and in float64
- * from row to row.
+ * A training step calls, per block: transpose (x in), conv_forward_sums (or conv_forward and
+ * sums_f32), sums_f32 (the variance), normalize_pool, transpose (y out); then transpose (dy
+ * in), backward_sums, backward_sweep, transpose (dx out). Inference: transpose,
+ * forward_inference, transpose.
+ *
+ * Sums: the batch statistics follow the wasm backend's Mean exactly (float32, one position
+ * after the other: conv_forward_sums, sums_f32) or sum in float64 (stats_f64, as the cpu
+ * backend). Gradient sums run in float32 over the Bp lanes of one row (reassociated into SIMD
+ * lanes, as -ffast-math allows) and in float64 from row to row.
  *
  * Build (into build/wasm/conv_block.wasm): deno task build:wasm
  */

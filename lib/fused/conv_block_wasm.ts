@@ -10,6 +10,28 @@
  * and its outputs out, and returns its work regions before it returns. A forward pass that a
  * gradient may follow keeps a region (the padded input, x̂ and the pool winners) until
  * {@linkcode releaseConvBlockState} returns it, so that the backward pass reads it where it is.
+ *
+ * @example One forward and backward pass, and the state returned
+ * ```ts
+ * import { convBlockGeometry } from "./conv_block_kernels.ts";
+ * import {
+ *   convBlockBackwardWasm, convBlockForwardWasm, convBlockHeapBytes, releaseConvBlockState,
+ * } from "./conv_block_wasm.ts";
+ * const g = convBlockGeometry(2, 8, 1, {
+ *   kernelSize: 3, filters: 2, stride: 1, padding: "same", pool: 2,
+ * });
+ * const x = Float32Array.from({ length: 16 }, (_, i) => Math.sin(i));
+ * const { y, state } = convBlockForwardWasm(g, x, {
+ *   kernel: new Float32Array([1, -1, 0.5, 0.5, -1, 1]), bias: new Float32Array(2),
+ *   gamma: new Float32Array([1, 1]), beta: new Float32Array(2), epsilon: 1e-3,
+ *   training: true, lastMaxWins: true, float32Statistics: true,
+ * }, true);
+ * if (y.length !== 2 * 4 * 2 || y.some((v) => v < 0)) throw new Error("y is [2, 4, 2], ReLU'd");
+ * const { dx, dKernel } = convBlockBackwardWasm(state!, new Float32Array(16).fill(1), true);
+ * if (dx!.length !== 16 || dKernel.length !== 6) throw new Error("gradient shapes");
+ * releaseConvBlockState(state!);
+ * if (convBlockHeapBytes() !== 0) throw new Error("the state's memory is returned");
+ * ```
  */
 import type {
   ConvBlockGeometry,
