@@ -339,6 +339,29 @@ export const SEEDS: readonly Candidate[] = [
     conv2: { filters: 8, kernel: 5, stride: 2 },
     dense: [32],
   }),
+  // Sixth round: subjects' amplitudes differ about tenfold (median max |x| 0.14–1.8 V), so a far
+  // wider amplitude factor, on the two best full-CV shapes.
+  fine({
+    conv: { filters: 6, kernel: 15, stride: 8 },
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    augmentation: { ...RICH_AUG, amplitudeScale: 0.6 },
+  }),
+  fine({
+    conv: { filters: 6, kernel: 15, stride: 8 },
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    augmentation: { ...RICH_AUG, amplitudeScale: 0.8, timeShift: 250 },
+  }),
+  fine({
+    conv: { filters: 4, kernel: 15, stride: 8 },
+    conv2: { filters: 8, kernel: 5, stride: 2 },
+    augmentation: { ...RICH_AUG, amplitudeScale: 0.8, timeShift: 250 },
+  }),
+  fine({
+    conv: { filters: 6, kernel: 15, stride: 8 },
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    dense: [32],
+    augmentation: { ...RICH_AUG, amplitudeScale: 0.6 },
+  }),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
   compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),
