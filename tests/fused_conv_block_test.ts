@@ -526,6 +526,7 @@ Deno.test("a model with fused blocks survives toJSON and modelFromJSON", async (
 });
 
 Deno.test("the wasm kernels equal the plain reference (both backends' modes, odd batches)", () => {
+  const heapBefore = convBlockHeapBytes();
   const worst: Record<string, number> = {};
   for (const s of SHAPES) {
     for (const batch of [5, 6]) {
@@ -580,7 +581,7 @@ Deno.test("the wasm kernels equal the plain reference (both backends' modes, odd
     "wasm vs reference, worst",
     JSON.stringify(worst, (_, v) => typeof v === "number" ? +v.toExponential(2) : v),
   );
-  assert.equal(convBlockHeapBytes(), 0);
+  assert.equal(convBlockHeapBytes(), heapBefore);
 });
 
 Deno.test("the wasm batch statistics are the wasm backend's tf.moments, bitwise", () => {
@@ -617,18 +618,24 @@ Deno.test("the wasm batch statistics are the wasm backend's tf.moments, bitwise"
   }
 });
 
-Deno.test("a training step returns the blocks' state memory; a forward outside a gradient keeps none", () => {
+Deno.test("training steps return the blocks' state memory; a forward outside a gradient keeps none", () => {
+  // What stays between calls: one transposed copy of the last input read (shared by the
+  // blocks that read the same tensor), nothing else.
   const s = SHAPES[3];
   const rng = new Prng(4);
   const weights = randomWeights(s, rng);
-  const x = randomInput(8, s, rng, 0.5);
   const fused = blockModel(s, true);
   fused.setWeights(weights);
   const r = tf.randomNormal([8, 78, 4], 0, 1, "float32", 5);
+  const x = randomInput(8, s, rng, 0.5);
   step(fused, x, r);
-  assert.equal(convBlockHeapBytes(), 0);
+  const baseline = convBlockHeapBytes();
+  assert.ok(baseline > 0 && baseline < 2 * 4 * 8 * (156 + 32) * 16, `${baseline} bytes`);
+  const other = randomInput(8, s, rng, 0.5);
+  step(fused, other, r);
+  assert.equal(convBlockHeapBytes(), baseline);
   tf.tidy(() => fused.apply(x, { training: true }) as tf.Tensor);
-  assert.equal(convBlockHeapBytes(), 0);
+  assert.equal(convBlockHeapBytes(), baseline);
   // Gradients of the input only, then of the weights only.
   for (const wrt of ["x", "weights"]) {
     tf.tidy(() => {
@@ -637,16 +644,53 @@ Deno.test("a training step returns the blocks' state memory; a forward outside a
         : fused.trainableWeights.map((w) => w.read() as tf.Variable);
       const { grads } = tf.variableGrads(
         () =>
-          tf.sum(tf.mul(fused.apply(wrt === "x" ? xs[0] : x, { training: true }) as tf.Tensor, r)),
+          tf.sum(
+            tf.mul(fused.apply(wrt === "x" ? xs[0] : x, { training: true }) as tf.Tensor, r),
+          ),
         xs,
       );
       assert.equal(Object.keys(grads).length, xs.length);
       if (wrt === "x") xs[0].dispose();
     });
-    assert.equal(convBlockHeapBytes(), 0, wrt);
+    assert.equal(convBlockHeapBytes(), baseline, wrt);
   }
-  tf.dispose([...weights, x, r]);
+  tf.dispose([...weights, x, other, r]);
   fused.dispose();
+});
+
+Deno.test("blocks that read the same input share its transposed copy, and match separate copies", () => {
+  const s = SHAPES[1];
+  const rng = new Prng(12);
+  const g = convBlockGeometry(5, s.length, 1, { kernelSize: s.kernel, ...s });
+  const g13 = convBlockGeometry(5, s.length, 1, { ...SHAPES[2], kernelSize: 13 });
+  const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+  const x = normal(5 * s.length);
+  const params = (k: number) => ({
+    kernel: normal(k * 4),
+    bias: normal(4),
+    gamma: normal(4),
+    beta: normal(4),
+    epsilon: 1e-3,
+    training: true,
+    lastMaxWins: true,
+    float32Statistics: true,
+  });
+  const p9 = params(9), p13 = params(13);
+  const key = {};
+  const a9 = convBlockForwardWasm(g, x, p9, true, undefined, key);
+  const withKey = convBlockHeapBytes();
+  const a13 = convBlockForwardWasm(g13, x, p13, true, undefined, key);
+  // The second block adds its own x̂ and winners only.
+  const own = 4 * (g13.outLength + g13.pooledLength) * 4 * 8;
+  assert.equal(convBlockHeapBytes() - withKey, own);
+  const b13 = convBlockForwardWasm(g13, x, p13, true);
+  assert.deepEqual(a13.y, b13.y);
+  const dy = normal(5 * g13.pooledLength * 4);
+  assert.deepEqual(
+    convBlockBackwardWasm(a13.state!, dy, true),
+    convBlockBackwardWasm(b13.state!, dy, true),
+  );
+  for (const { state } of [a9, a13, b13]) releaseConvBlockState(state!);
 });
 
 Deno.test("training steps with fused blocks leave no tensors behind", async () => {

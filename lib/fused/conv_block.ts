@@ -209,6 +209,7 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo {
       out = backend.makeOutput(outShape, "float32");
       return backend.typedArrayFromHeap(out) as Float32Array;
     },
+    x.dataId, // nnom's branches share one transposed copy of the model input
   );
   Object.assign(holder, { state, mean, variance });
   if (state) unreleased.register(holder, state, holder);

@@ -257,14 +257,79 @@ function lanes(batch: number): number {
 }
 
 /**
+ * An input in the batch-inner layout with `margin` zero rows on each side, [(L + 2·margin)·C,
+ * Bp], in its own region: what the blocks that read one tensor share (nnom's three branches
+ * all read the model input). Counted: each kept state that reads it, a running call, and the
+ * cache while it holds it; returned to the heap at zero.
+ */
+interface PackedInput {
+  /** The tensor's identity (its tfjs dataId), or null for a call's private copy. */
+  readonly key: object | null;
+  readonly at: number;
+  readonly batch: number;
+  readonly length: number;
+  readonly inChannels: number;
+  readonly margin: number;
+  users: number;
+}
+
+// The last input packed under a key: the next block that reads the same tensor reuses it.
+let cachedInput: PackedInput | null = null;
+
+function unuse(input: PackedInput): void {
+  if (--input.users === 0) convBlockModule().heap.free(input.at);
+}
+
+/**
+ * x [B, L, C] packed for a block of geometry `g` (reused if `key` is the cached input's and
+ * it fits), with one use taken for the caller; and where the block's xT [Lp·C, Bp] starts.
+ */
+function packedInput(
+  g: ConvBlockGeometry,
+  x: Float32Array,
+  key: object | undefined,
+): { input: PackedInput; xT: number } {
+  const { batch: B, length: L, inChannels: C, padLeft, paddedLength: Lp } = g;
+  const Bp = lanes(B);
+  const need = Math.max(padLeft, Lp - padLeft - L); // 'valid' may leave a tail of x unread
+  let input = cachedInput;
+  const fits = input !== null && key !== undefined && input.key === key &&
+    input.batch === B && input.length === L && input.inChannels === C && input.margin >= need;
+  if (!fits) {
+    // Under a key, room for other blocks' padding (nnom's kernels need 2 to 6 rows).
+    const margin = key ? Math.max(need, 16) : need;
+    const rows = (L + 2 * margin) * C;
+    const at = convBlockModule().heap.alloc(4 * rows * Bp);
+    input = { key: key ?? null, at, batch: B, length: L, inChannels: C, margin, users: 0 };
+    withParts({ x: 4 * x.length }, (scratch) => {
+      f32(scratch.x, x.length).set(x);
+      f32(at, margin * C * Bp).fill(0);
+      f32(at + 4 * (margin + L) * C * Bp, margin * C * Bp).fill(0);
+      const m = convBlockModule().exports;
+      m.transpose(at + 4 * margin * C * Bp, scratch.x, B, L * C, L * C, Bp, Bp);
+    });
+    if (key) {
+      if (cachedInput) unuse(cachedInput);
+      cachedInput = input;
+      input.users++;
+    }
+  }
+  input!.users++;
+  return { input: input!, xT: input!.at + 4 * (input!.margin - padLeft) * C * Bp };
+}
+
+/**
  * What a forward pass keeps for the backward pass: a region of the module's memory holding
- * the padded input xT [Lp·C, Bp], x̂ [T·F, Bp] and the pool winners [P·F, Bp] (int32), until
- * {@linkcode releaseConvBlockState}; the per-filter vectors in JavaScript.
+ * x̂ [T·F, Bp] and the pool winners [P·F, Bp] (int32), and a use of the packed input (xT
+ * [Lp·C, Bp] at `xT`), until {@linkcode releaseConvBlockState}; the per-filter vectors in
+ * JavaScript.
  */
 export interface ConvBlockState {
   readonly geometry: ConvBlockGeometry;
   readonly training: boolean;
-  readonly at: { xT: number; xHat: number; argmax: number };
+  readonly at: { xHat: number; argmax: number };
+  readonly input: PackedInput;
+  readonly xT: number;
   readonly kernel: Float32Array; // [K·C, F]
   readonly gamma: Float32Array; // [F]
   readonly rstd: Float64Array; // [F] 1 / √(σ² + ε) as used
@@ -275,28 +340,17 @@ export interface ConvBlockState {
 function stateBytes(g: ConvBlockGeometry): ConvBlockState["at"] {
   const Bp = lanes(g.batch);
   return {
-    xT: 4 * g.paddedLength * g.inChannels * Bp,
     xHat: 4 * g.outLength * g.filters * Bp,
     argmax: 4 * g.pooledLength * g.filters * Bp,
   };
 }
 
-/** Returns the state's region to the heap (once; later calls do nothing). */
+/** Returns the state's memory to the heap (once; later calls do nothing). */
 export function releaseConvBlockState(state: ConvBlockState): void {
   if (!state.live) return;
   state.live = false;
   freeParts(state.at);
-}
-
-/** x [B, L, C] into xT [Lp·C, Bp] at `xT`, zero padded, through the scratch part `x`. */
-function packInput(g: ConvBlockGeometry, x: Float32Array, at: { x: number; xT: number }): void {
-  const { batch: B, length: L, inChannels: C, padLeft, paddedLength: Lp } = g;
-  const Bp = lanes(B);
-  f32(at.x, x.length).set(x);
-  const rows = Math.min(L, Lp - padLeft) * C; // 'valid' may leave a tail of x unread
-  f32(at.xT, padLeft * C * Bp).fill(0);
-  f32(at.xT + 4 * (padLeft * C + rows) * Bp, (Lp * C - padLeft * C - rows) * Bp).fill(0);
-  convBlockModule().exports.transpose(at.xT + 4 * padLeft * C * Bp, at.x, B, rows, L * C, Bp, Bp);
+  unuse(state.input);
 }
 
 /**
@@ -305,7 +359,8 @@ function packInput(g: ConvBlockGeometry, x: Float32Array, at: { x: number; xT: n
  * {@linkcode convBlockBackwardWasm}, which must be released.
  *
  * y goes into `output(length)`, called once the inputs are in the module's memory (so it may
- * allocate where x and the parameters' views live); by default a new array.
+ * allocate where x and the parameters' views live); by default a new array. Calls that pass
+ * the same `inputKey` (the input tensor's identity) share one transposed copy of x.
  */
 export function convBlockForwardWasm(
   g: ConvBlockGeometry,
@@ -313,6 +368,7 @@ export function convBlockForwardWasm(
   p: ConvBlockParams,
   keep: boolean,
   output: (length: number) => Float32Array = (n) => new Float32Array(n),
+  inputKey?: object,
 ): {
   y: Float32Array;
   mean: Float32Array;
@@ -332,11 +388,10 @@ export function convBlockForwardWasm(
     mean.set(p.movingMean!);
     variance.set(p.movingVariance!);
   }
+  const { input, xT } = packedInput(g, x, inputKey);
   const saving = keep || p.training; // training needs z for the statistics
   const state = saving ? allocParts(stateBytes(g)) : null;
   const call = {
-    x: 4 * x.length,
-    xT: state ? 0 : stateBytes(g).xT,
     w: 4 * KC * F,
     vectors: 4 * 6 * F, // bias, mean, rstd, gamma, beta, variance
     scratch: p.training && p.float32Statistics ? 2 * 4 * 4 * T * 8 : 0,
@@ -346,8 +401,6 @@ export function convBlockForwardWasm(
   const rstd = new Float64Array(F);
   let y: Float32Array;
   withParts(call, (at) => {
-    const xT = state ? state.xT : at.xT;
-    packInput(g, x, { x: at.x, xT });
     f32(at.w, KC * F).set(kernel);
     const v = (i: number) => at.vectors + 4 * i * F;
     f32(v(0), F).set(p.bias);
@@ -401,11 +454,16 @@ export function convBlockForwardWasm(
     y = output(B * n);
     y.set(f32(at.y, B * n));
   });
-  if (!state) return { y: y!, mean, variance, state: null };
+  if (!state) {
+    unuse(input);
+    return { y: y!, mean, variance, state: null };
+  }
   const kept: ConvBlockState = {
     geometry: g,
     training: p.training,
     at: state,
+    input,
+    xT,
     kernel,
     gamma,
     rstd,
@@ -468,7 +526,7 @@ export function convBlockBackwardWasm(
       dBias,
       input ? at.dxT : 0,
       at.dz,
-      s.at.xT,
+      s.xT,
       at.w,
       s.at.xHat,
       s.at.argmax,
