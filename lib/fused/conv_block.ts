@@ -229,12 +229,20 @@ function gradient(
   const { holder } = attrs;
   const s = holder.state;
   if (!s) throw new Error("Conv block gradient: the forward pass ran with the tape off");
-  const dyValues = (Array.isArray(dy) ? dy[0] : dy).dataSync() as Float32Array;
+  const dyTensor = Array.isArray(dy) ? dy[0] : dy;
   const g = s.geometry;
+  const xShape = [g.batch, g.length, g.inChannels];
   let result: ConvBlockGradients | null = null;
+  let dx: tf.Tensor | null = null;
   const sweep = (input: boolean): ConvBlockGradients => {
     if (!result) {
-      result = convBlockBackwardWasm(s, dyValues, input);
+      const backend = tf.backend();
+      // dy is read where the backend holds it, before anything is allocated there; dx goes
+      // from the module's memory into a tensor (the wasm backend copies it into its heap, the
+      // cpu backend keeps the array it is given).
+      result = convBlockBackwardWasm(s, values(backend, dyTensor), input, (view) => {
+        dx = tf.tensor(isWasm(backend) ? view : view.slice(), xShape, "float32");
+      });
       releaseConvBlockState(s);
       unreleased.unregister(holder);
       holder.state = null;
@@ -246,9 +254,9 @@ function gradient(
   const f = [g.filters];
   const byInput: Record<string, () => tf.Tensor> = {
     x: () => {
-      const { dx } = sweep(true);
+      sweep(true);
       if (!dx) throw new Error("Conv block gradient: dx asked for after the weights' gradients");
-      return tf.tensor(dx, [g.batch, g.length, g.inChannels], "float32");
+      return dx;
     },
     kernel: param("dKernel", [g.kernelSize, g.inChannels, g.filters]),
     bias: param("dBias", f),

@@ -475,12 +475,14 @@ export function convBlockForwardWasm(
 
 /**
  * The backward pass for dy [B, P, F] from a kept state (the reference's convBlockBackward):
- * the parameters' gradients, and dx [B, L, C] if `input`.
+ * the parameters' gradients, and dx [B, L, C] if `input`: in the result, or, if `dxView` is
+ * given, only passed to it as a view of the module's memory, valid during that call.
  */
 export function convBlockBackwardWasm(
   s: ConvBlockState,
   dy: Float32Array,
   input: boolean,
+  dxView?: (dx: Float32Array) => void,
 ): ConvBlockGradients {
   if (!s.live) throw new Error("Conv block: the forward state was released before its gradient");
   const { exports: m } = convBlockModule();
@@ -559,7 +561,8 @@ export function convBlockBackwardWasm(
       const rows = Math.min(L, Lp - padLeft) * C;
       if (rows < L * C) f32(at.dx, B * L * C).fill(0); // 'valid': x's unread tail
       m.transpose(at.dx, at.dxT + 4 * padLeft * C * Bp, rows, B, Bp, L * C, B);
-      out.dx = f32(at.dx, B * L * C).slice();
+      if (dxView) dxView(f32(at.dx, B * L * C));
+      else out.dx = f32(at.dx, B * L * C).slice();
     }
     return out;
   });
