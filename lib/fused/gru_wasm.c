@@ -117,62 +117,74 @@ static inline void transpose4(f4 *a, f4 *b, f4 *c, f4 *d) {
 typedef float f4u __attribute__((vector_size(16), aligned(4))); /* a possibly unaligned f4 */
 
 /*
- * dst [tiles, steps, R, L] ← src [B, steps, R]; lanes past the batch are zero. Blocks of 4
- * sequences × 4 rows move as 4 × 4 transposes; the rest element by element.
+ * One tile's block [R, L] ← the rows of its sequences: lane l's R values start at
+ * src + l·stride, for the first `lanes` lanes; the lanes past them (past the batch) are zero.
+ * Four sequences × four rows move as a 4 × 4 transpose, the rest element by element.
  */
-__attribute__((export_name("rows_to_tiles")))
-void rows_to_tiles(float *dst, const float *src, int B, int steps, int R) {
-  const int tiles = (B + L - 1) / L;
+static void block_from_rows(float *block, const float *src, int R, int stride, int lanes) {
   const int R4 = R / 4 * 4;
-  for (int n = 0; n < tiles; n++) {
-    for (int l = 0; l < L; l += 4) {
-      const int b = n * L + l;
-      for (int t = 0; t < steps; t++) {
-        float *d = dst + (n * steps + t) * R * L + l;
-        const float *s = src + (b * steps + t) * R;
-        const int stride = steps * R; /* from one sequence to the next */
-        if (b + 4 <= B) {
-          for (int q = 0; q < R4; q += 4) {
-            f4 v0 = *(const f4u *)(s + q), v1 = *(const f4u *)(s + stride + q);
-            f4 v2 = *(const f4u *)(s + 2 * stride + q), v3 = *(const f4u *)(s + 3 * stride + q);
-            transpose4(&v0, &v1, &v2, &v3);
-            *(f4 *)(d + q * L) = v0, *(f4 *)(d + (q + 1) * L) = v1;
-            *(f4 *)(d + (q + 2) * L) = v2, *(f4 *)(d + (q + 3) * L) = v3;
-          }
-        }
-        for (int q = b + 4 <= B ? R4 : 0; q < R; q++) {
-          for (int i = 0; i < 4; i++) d[q * L + i] = b + i < B ? s[i * stride + q] : 0;
-        }
+  for (int l = 0; l < L; l += 4) {
+    const float *s = src + l * stride;
+    float *d = block + l;
+    const int full = l + 4 <= lanes;
+    if (full) {
+      for (int q = 0; q < R4; q += 4) {
+        f4 v0 = *(const f4u *)(s + q), v1 = *(const f4u *)(s + stride + q);
+        f4 v2 = *(const f4u *)(s + 2 * stride + q), v3 = *(const f4u *)(s + 3 * stride + q);
+        transpose4(&v0, &v1, &v2, &v3);
+        *(f4 *)(d + q * L) = v0, *(f4 *)(d + (q + 1) * L) = v1;
+        *(f4 *)(d + (q + 2) * L) = v2, *(f4 *)(d + (q + 3) * L) = v3;
       }
+    }
+    for (int q = full ? R4 : 0; q < R; q++) {
+      for (int i = 0; i < 4; i++) d[q * L + i] = l + i < lanes ? s[i * stride + q] : 0;
     }
   }
 }
 
-/* dst [B, steps, R] ← steps t0 … t0 + steps − 1 of src [tiles, T, R, L] (as rows_to_tiles). */
+/* The rows of a tile's first `lanes` sequences ← its block [R, L] (block_from_rows undone). */
+static void block_to_rows(float *dst, const float *block, int R, int stride, int lanes) {
+  const int R4 = R / 4 * 4;
+  for (int l = 0; l < lanes; l += 4) {
+    const float *s = block + l;
+    float *d = dst + l * stride;
+    const int full = l + 4 <= lanes;
+    if (full) {
+      for (int q = 0; q < R4; q += 4) {
+        f4 v0 = *(const f4 *)(s + q * L), v1 = *(const f4 *)(s + (q + 1) * L);
+        f4 v2 = *(const f4 *)(s + (q + 2) * L), v3 = *(const f4 *)(s + (q + 3) * L);
+        transpose4(&v0, &v1, &v2, &v3);
+        *(f4u *)(d + q) = v0, *(f4u *)(d + stride + q) = v1;
+        *(f4u *)(d + 2 * stride + q) = v2, *(f4u *)(d + 3 * stride + q) = v3;
+      }
+    }
+    for (int q = full ? R4 : 0; q < R; q++) {
+      for (int i = 0; i < 4 && l + i < lanes; i++) d[i * stride + q] = s[q * L + i];
+    }
+  }
+}
+
+/* Sequences of tile n that are in the batch. */
+static inline int lanes_of(int n, int B) { return B - n * L < L ? B - n * L : L; }
+
+/* dst [tiles, steps, R, L] ← src [B, steps, R]; lanes past the batch are zero. */
+__attribute__((export_name("rows_to_tiles")))
+void rows_to_tiles(float *dst, const float *src, int B, int steps, int R) {
+  for (int n = 0; n * L < B; n++) {
+    for (int t = 0; t < steps; t++) {
+      block_from_rows(dst + (n * steps + t) * R * L, src + (n * L * steps + t) * R, R,
+                      steps * R, lanes_of(n, B));
+    }
+  }
+}
+
+/* dst [B, steps, R] ← steps t0 … t0 + steps − 1 of src [tiles, T, R, L]. */
 __attribute__((export_name("tiles_to_rows")))
 void tiles_to_rows(float *dst, const float *src, int B, int T, int R, int t0, int steps) {
-  const int tiles = (B + L - 1) / L;
-  const int R4 = R / 4 * 4;
-  for (int n = 0; n < tiles; n++) {
-    for (int l = 0; l < L && n * L + l < B; l += 4) {
-      const int b = n * L + l;
-      for (int t = 0; t < steps; t++) {
-        const float *s = src + (n * T + t0 + t) * R * L + l;
-        float *d = dst + (b * steps + t) * R;
-        const int stride = steps * R;
-        if (b + 4 <= B) {
-          for (int q = 0; q < R4; q += 4) {
-            f4 v0 = *(const f4 *)(s + q * L), v1 = *(const f4 *)(s + (q + 1) * L);
-            f4 v2 = *(const f4 *)(s + (q + 2) * L), v3 = *(const f4 *)(s + (q + 3) * L);
-            transpose4(&v0, &v1, &v2, &v3);
-            *(f4u *)(d + q) = v0, *(f4u *)(d + stride + q) = v1;
-            *(f4u *)(d + 2 * stride + q) = v2, *(f4u *)(d + 3 * stride + q) = v3;
-          }
-        }
-        for (int q = b + 4 <= B ? R4 : 0; q < R; q++) {
-          for (int i = 0; i < 4 && b + i < B; i++) d[i * stride + q] = s[q * L + i];
-        }
-      }
+  for (int n = 0; n * L < B; n++) {
+    for (int t = 0; t < steps; t++) {
+      block_to_rows(dst + (n * L * steps + t) * R, src + (n * T + t0 + t) * R * L, R,
+                    steps * R, lanes_of(n, B));
     }
   }
 }
@@ -181,41 +193,45 @@ void tiles_to_rows(float *dst, const float *src, int B, int T, int R, int t0, in
 
 /* Bytes of gru_forward's work area. */
 __attribute__((export_name("gru_forward_work_bytes")))
-int gru_forward_work_bytes(int U) { return 7 * U * L * 4; }
+int gru_forward_work_bytes(int U) { return 8 * U * L * 4; }
 
 /*
  * The forward pass over all T steps of every tile.
  *
  * x     [tiles, T, I, L] in: the input, tiled (rows_to_tiles)
  * w     [I, 3U] in; rw [U, 3U] in; bias [3U] in
- * h     [tiles, T, U, L] out: every step's output
- * yz, yr, c  out: hard-sigmoid's unclipped value of the z and r gates, and the candidate
- *       tanh(a_h): [tiles, T, U, L] when keep, else scratch [U, L] (inference)
+ * h, yz, yr, c  out when keep (the tape), [tiles, T, U, L]: every step's output, hard-sigmoid's
+ *       unclipped value of the z and r gates, and the candidate tanh(a_h); else unused (the
+ *       work area holds the step's)
+ * y     out: the output as rows, [B, T, U] when sequences, else [B, U] (the last step)
  * work  gru_forward_work_bytes(U)
  */
 __attribute__((export_name("gru_forward")))
-void gru_forward(int T, int tiles, int I, int U, const f4 *x, const float *w, const float *rw,
-                 const float *bias, f4 *h, f4 *yz, f4 *yr, f4 *c, int keep, f4 *work) {
+void gru_forward(int T, int B, int I, int U, const f4 *x, const float *w, const float *rw,
+                 const float *bias, f4 *h, f4 *yz, f4 *yr, f4 *c, int keep, float *y,
+                 int sequences, f4 *work) {
   const int G = 3 * U;
   const int row = U * NV; /* vectors in one step's [U, L] */
   f4 *zeros = work;       /* h_{−1} [U, L] */
   f4 *zr = zeros + row;   /* clip(y_z), clip(y_r) of the step [2U, L] */
   f4 *rh = zr + 2 * row;  /* r ⊙ h_{t−1} [U, L] */
   if (!keep) {
+    /* One step's slots. h_t overwrites h_{t−1} in place: its row j is the last use of row j
+     * of h_{t−1} (the gates and r ⊙ h_{t−1} are computed before). */
     yz = rh + row;
     yr = yz + row;
     c = yr + row;
+    h = c + row;
   }
   for (int q = 0; q < row; q++) zeros[q] = splat(0);
-  for (int n = 0; n < tiles; n++) {
+  for (int n = 0; n * L < B; n++) {
+    const int lanes = lanes_of(n, B);
     for (int t = 0; t < T; t++) {
       const int at = n * T + t;
+      const int slot = keep ? at * row : 0;
       const f4 *xt = x + at * I * NV;
-      const f4 *hp = t ? h + (at - 1) * row : zeros;
-      f4 *ht = h + at * row;
-      f4 *yzt = keep ? yz + at * row : yz;
-      f4 *yrt = keep ? yr + at * row : yr;
-      f4 *ct = keep ? c + at * row : c;
+      const f4 *hp = t == 0 ? zeros : keep ? h + (at - 1) * row : h;
+      f4 *ht = h + slot, *yzt = yz + slot, *yrt = yr + slot, *ct = c + slot;
       /* a_z, a_r = x_t W + h_{t−1} R + b (columns 0 … 2U − 1) */
       for (int j = 0; j < 2 * U; j++) {
         f4 a[NV];
@@ -228,11 +244,11 @@ void gru_forward(int T, int tiles, int I, int U, const f4 *x, const float *w, co
           const float rkj = rw[k * G + j];
           for (int v = 0; v < NV; v++) a[v] += rkj * hp[k * NV + v];
         }
-        f4 *y = j < U ? yzt + j * NV : yrt + (j - U) * NV;
+        f4 *yg = j < U ? yzt + j * NV : yrt + (j - U) * NV;
         for (int v = 0; v < NV; v++) {
           /* hard-sigmoid as tfjs computes it: float32 0.5 + 0.2·a */
           const f4 yv = 0.5f + 0.2f * a[v];
-          y[v] = yv;
+          yg[v] = yv;
           zr[j * NV + v] = clip01(yv);
         }
       }
@@ -256,6 +272,11 @@ void gru_forward(int T, int tiles, int I, int U, const f4 *x, const float *w, co
           ht[q] = zr[q] * hp[q] + (1 - zr[q]) * cv;
         }
       }
+      if (sequences) {
+        block_to_rows(y + (n * L * T + t) * U, (const float *)ht, U, T * U, lanes);
+      } else if (t == T - 1) {
+        block_to_rows(y + n * L * U, (const float *)ht, U, U, lanes);
+      }
     }
   }
 }
@@ -267,7 +288,7 @@ __attribute__((export_name("gru_backward_work_bytes")))
 int gru_backward_work_bytes(int I, int U) {
   const int G = 3 * U;
   const int sums = I * G + U * G + G;
-  return 7 * U * L * 4 + sums * 16 + sums * 8;
+  return (7 * U + I) * L * 4 + sums * 16 + sums * 8;
 }
 
 /* sum[q] += the four lanes of part[q] (in float64), and part[q] = 0, for q < n. */
@@ -284,17 +305,16 @@ static void flush(double *sum, f4 *part, int n) {
  *
  * x, h, yz, yr, c  in: the tape [tiles, T, ·, L]
  * w, rw  in: the weights as in gru_forward
- * dy    in: ∂loss/∂h, tiled: [tiles, T, U, L] when sequences, else [tiles, 1, U, L] (the last
- *       step's only)
- * dx    out [tiles, T, I, L]: ∂loss/∂x
+ * dy    in: ∂loss/∂h as rows, [B, T, U] when sequences, else [B, U] (the last step's only)
+ * dx    out: ∂loss/∂x as rows [B, T, I]
  * dw, drw, db  out [I, 3U], [U, 3U], [3U]: the weights' gradients, summed over batch and time
  *       (per lane in float32 for FLUSH_STEPS steps, then in float64)
  * work  gru_backward_work_bytes(I, U), 16-byte aligned
  */
 __attribute__((export_name("gru_backward")))
-void gru_backward(int T, int tiles, int I, int U, const f4 *x, const float *w, const float *rw,
-                  const f4 *h, const f4 *yz, const f4 *yr, const f4 *c, const f4 *dy,
-                  int sequences, f4 *dx, float *dw, float *drw, float *db, f4 *work) {
+void gru_backward(int T, int B, int I, int U, const f4 *x, const float *w, const float *rw,
+                  const f4 *h, const f4 *yz, const f4 *yr, const f4 *c, const float *dy,
+                  int sequences, float *dx, float *dw, float *drw, float *db, f4 *work) {
   const int G = 3 * U;
   const int row = U * NV;
   const int sums = I * G + U * G + G;
@@ -305,22 +325,22 @@ void gru_backward(int T, int tiles, int I, int U, const f4 *x, const float *w, c
   f4 *part = rh + row;     /* float32 partial sums of dw, drw, db, lane-wise [sums] */
   f4 *partW = part, *partR = part + I * G, *partB = partR + U * G;
   double *sum = (double *)(part + sums); /* the same, float64 [sums] */
+  f4 *dyt = (f4 *)(sum + sums); /* the step's ∂loss/∂h_t from dy, tiled [U, L] */
+  f4 *dxt = dyt + row;          /* the step's ∂loss/∂x_t, tiled [I, L] */
   for (int q = 0; q < row; q++) zeros[q] = splat(0);
   for (int q = 0; q < sums; q++) part[q] = splat(0), sum[q] = 0;
-  for (int n = 0; n < tiles; n++) {
+  for (int n = 0; n * L < B; n++) {
+    const int lanes = lanes_of(n, B);
     for (int q = 0; q < row; q++) carry[q] = splat(0);
     for (int t = T - 1; t >= 0; t--) {
       const int at = n * T + t;
       const f4 *xt = x + at * I * NV;
       const f4 *hp = t ? h + (at - 1) * row : zeros;
       const f4 *yzt = yz + at * row, *yrt = yr + at * row, *ct = c + at * row;
-      f4 *dxt = dx + at * I * NV;
-      if (sequences) {
-        const f4 *d = dy + at * row;
-        for (int q = 0; q < row; q++) carry[q] += d[q];
-      } else if (t == T - 1) {
-        const f4 *d = dy + n * row;
-        for (int q = 0; q < row; q++) carry[q] += d[q];
+      if (sequences || t == T - 1) {
+        if (sequences) block_from_rows((float *)dyt, dy + (n * L * T + t) * U, U, T * U, lanes);
+        else block_from_rows((float *)dyt, dy + n * L * U, U, U, lanes);
+        for (int q = 0; q < row; q++) carry[q] += dyt[q];
       }
       /* h_t = z h_{t−1} + (1 − z) c */
       for (int q = 0; q < row; q++) {
@@ -365,6 +385,7 @@ void gru_backward(int T, int tiles, int I, int U, const f4 *x, const float *w, c
         }
         for (int v = 0; v < NV; v++) dxt[i * NV + v] = s[v];
       }
+      block_to_rows(dx + (n * L * T + t) * I, (const float *)dxt, I, T * I, lanes);
       /* The weights' gradients: outer products of the step's inputs with da. */
       for (int i = 0; i < I; i++) {
         for (int j = 0; j < G; j++) {

@@ -29,7 +29,7 @@ interface GruExports {
   tiles_to_rows(dst: I32, src: I32, B: I32, T: I32, R: I32, t0: I32, steps: I32): void;
   gru_forward(
     T: I32,
-    tiles: I32,
+    B: I32,
     I: I32,
     U: I32,
     x: I32,
@@ -41,11 +41,13 @@ interface GruExports {
     yr: I32,
     c: I32,
     keep: I32,
+    y: I32,
+    sequences: I32,
     work: I32,
   ): void;
   gru_backward(
     T: I32,
-    tiles: I32,
+    B: I32,
     I: I32,
     U: I32,
     x: I32,
@@ -174,13 +176,13 @@ function f32(at: number, length: number): Float32Array {
 
 /**
  * What the forward pass keeps for the backward pass: a region of the module's memory holding
- * x, h, y_z, y_r and c, tiled [tiles, T, rows, lanes] (gru_wasm.c), until
- * {@linkcode releaseGruTape}.
+ * x, h, y_z, y_r and c, tiled [tiles, T, rows, lanes] (gru_wasm.c), and the output y as rows
+ * [B, T, U], until {@linkcode releaseGruTape}.
  */
 export interface GruWasmTape {
   readonly dims: GruDims;
   /** Byte offsets of the tape's arrays. */
-  readonly at: { x: number; h: number; yz: number; yr: number; c: number };
+  readonly at: { x: number; h: number; yz: number; yr: number; c: number; y: number };
   /** False once released. */
   live: boolean;
 }
@@ -192,12 +194,21 @@ function tiledFloats(dims: GruDims, rows: number): number {
 
 function tapeBytes(dims: GruDims): Record<keyof GruWasmTape["at"], number> {
   const state = 4 * tiledFloats(dims, dims.units);
-  return { x: 4 * tiledFloats(dims, dims.inputs), h: state, yz: state, yr: state, c: state };
+  const { batch: B, time: T, inputs: I, units: U } = dims;
+  return {
+    x: 4 * tiledFloats(dims, I),
+    h: state,
+    yz: state,
+    yr: state,
+    c: state,
+    y: 4 * B * T * U,
+  };
 }
 
 /**
- * Runs the forward pass on the input and weights copied into the parts `at`, writing x and h
- * (tiled) to `tape`, and the gates too when `keep` (else they pass through the work area).
+ * Runs the forward pass on the input and weights copied into the parts `at`: x (tiled) and
+ * the output y (rows; all steps or the last) to `tape`, and h and the gates too when `keep`
+ * (else they pass through the work area).
  */
 function forward(
   dims: GruDims,
@@ -205,19 +216,19 @@ function forward(
   weights: { kernel: Float32Array; recurrent: Float32Array; bias: Float32Array },
   tape: GruWasmTape["at"],
   keep: boolean,
+  sequences: boolean,
   at: Record<"input" | "w" | "rw" | "bias" | "work", number>,
 ): void {
-  const { exports: m, lanes } = gruModule();
+  const { exports: m } = gruModule();
   const { batch: B, time: T, inputs: I, units: U } = dims;
   f32(at.input, x.length).set(x);
   f32(at.w, weights.kernel.length).set(weights.kernel);
   f32(at.rw, weights.recurrent.length).set(weights.recurrent);
   f32(at.bias, weights.bias.length).set(weights.bias);
   m.rows_to_tiles(tape.x, at.input, B, T, I);
-  const tiles = Math.ceil(B / lanes);
   m.gru_forward(
     T,
-    tiles,
+    B,
     I,
     U,
     tape.x,
@@ -229,6 +240,8 @@ function forward(
     tape.yr,
     tape.c,
     keep ? 1 : 0,
+    tape.y,
+    sequences ? 1 : 0,
     at.work,
   );
 }
@@ -260,7 +273,7 @@ export function gruForwardWasm(
     ...weightBytes(dims),
     work: m.gru_forward_work_bytes(dims.units),
   };
-  withParts(call, (at) => forward(dims, x, { kernel, recurrent, bias }, tape.at, true, at));
+  withParts(call, (at) => forward(dims, x, { kernel, recurrent, bias }, tape.at, true, true, at));
   return tape;
 }
 
@@ -286,19 +299,15 @@ export function gruWasmOutput(
   out?: Float32Array,
 ): Float32Array {
   assertLive(tape);
-  return outputOf(dims, tape.at.h, sequences, out);
-}
-
-/** Copies the output out of the tiled h at `h`. */
-function outputOf(dims: GruDims, h: number, sequences: boolean, out?: Float32Array): Float32Array {
   const { batch: B, time: T, units: U } = dims;
-  const steps = sequences ? T : 1;
-  const n = B * steps * U;
-  const result = out ?? new Float32Array(n);
-  withParts({ rows: 4 * n }, ({ rows }) => {
-    gruModule().exports.tiles_to_rows(rows, h, B, T, U, T - steps, steps);
-    result.set(f32(rows, n));
-  });
+  const result = out ?? new Float32Array(B * (sequences ? T : 1) * U);
+  if (sequences) result.set(f32(tape.at.y, B * T * U));
+  else {
+    withParts({ rows: 4 * B * U }, ({ rows }) => {
+      gruModule().exports.tiles_to_rows(rows, tape.at.h, B, T, U, T - 1, 1);
+      result.set(f32(rows, B * U));
+    });
+  }
   return result;
 }
 
@@ -319,18 +328,20 @@ export function gruInferenceWasm(
   out?: Float32Array,
 ): Float32Array {
   const { exports: m } = gruModule();
-  const { x: xBytes, h: hBytes } = tapeBytes(dims);
+  const n = dims.batch * (sequences ? dims.time : 1) * dims.units;
   const call = {
     input: 4 * x.length,
     ...weightBytes(dims),
     work: m.gru_forward_work_bytes(dims.units),
-    x: xBytes,
-    h: hBytes,
+    x: tapeBytes(dims).x,
+    y: 4 * n,
   };
   return withParts(call, (p) => {
-    const tape = { x: p.x, h: p.h, yz: 0, yr: 0, c: 0 };
-    forward(dims, x, { kernel, recurrent, bias }, tape, false, p);
-    return outputOf(dims, p.h, sequences, out);
+    const tape = { x: p.x, h: 0, yz: 0, yr: 0, c: 0, y: p.y };
+    forward(dims, x, { kernel, recurrent, bias }, tape, false, sequences, p);
+    const result = out ?? new Float32Array(n);
+    result.set(f32(p.y, n));
+    return result;
   });
 }
 
@@ -351,19 +362,15 @@ export function gruBackwardWasm(
   dx: Float32Array = new Float32Array(dims.batch * dims.time * dims.inputs),
 ): GruGradients {
   assertLive(tape);
-  const { exports: m, lanes } = gruModule();
+  const { exports: m } = gruModule();
   const { batch: B, time: T, inputs: I, units: U } = dims;
   const G = 3 * U;
-  const steps = sequences ? T : 1;
-  const tiles = Math.ceil(B / lanes);
   const { w, rw, bias } = weightBytes(dims);
   const call = {
     w,
     rw,
-    dyRows: 4 * dy.length,
-    dy: 4 * tiles * lanes * steps * U,
-    dxTiles: 4 * tiledFloats(dims, I),
-    dxRows: 4 * B * T * I,
+    dy: 4 * dy.length,
+    dx: 4 * B * T * I,
     dw: w,
     drw: rw,
     db: bias,
@@ -372,12 +379,11 @@ export function gruBackwardWasm(
   return withParts(call, (p) => {
     f32(p.w, kernel.length).set(kernel);
     f32(p.rw, recurrent.length).set(recurrent);
-    f32(p.dyRows, dy.length).set(dy);
-    m.rows_to_tiles(p.dy, p.dyRows, B, steps, U);
+    f32(p.dy, dy.length).set(dy);
     const t = tape.at;
     m.gru_backward(
       T,
-      tiles,
+      B,
       I,
       U,
       t.x,
@@ -389,14 +395,13 @@ export function gruBackwardWasm(
       t.c,
       p.dy,
       sequences ? 1 : 0,
-      p.dxTiles,
+      p.dx,
       p.dw,
       p.drw,
       p.db,
       p.work,
     );
-    m.tiles_to_rows(p.dxRows, p.dxTiles, B, T, I, 0, T);
-    dx.set(f32(p.dxRows, B * T * I));
+    dx.set(f32(p.dx, B * T * I));
     return {
       dx,
       dKernel: f32(p.dw, I * G).slice(),
