@@ -395,24 +395,18 @@ void normalize_pool(float *z, float *y, int *argmax, const float *mean, const fl
   }
 }
 
-/* relu(γ·(z − mean)·rstd + β) of one accumulator, folded into the window's maximum. */
-static inline f32x4 pooled(f32x4 best, f32x4 z, f32x4 m, f32x4 r, f32x4 g, f32x4 e) {
-  return wasm_f32x4_max(best, add(mul(g, mul(wasm_f32x4_sub(z, m), r)), e));
-}
-
 /*
- * Inference without a gradient: y [P·F, Bp] = max over each window of relu(γ·(z − mean)·rstd
- * + β), the convolution, normalization and pooling in registers (nothing else stored).
- * Sixteen lanes at a time (four independent accumulators), then four.
+ * Inference without a gradient: y [P·F, Bp] = max over each window of relu(v), v = Σ_j
+ * w[j·F + f] · xT[t·step + j, ·] + bias[f], where the caller has folded the normalization into
+ * w and bias (w·γ·rstd, (bias − mean)·γ·rstd + β). Convolution and pooling in registers,
+ * nothing else stored; sixteen lanes at a time (four independent accumulators), then four.
  */
 __attribute__((export_name("forward_inference")))
-void forward_inference(float *y, const float *xT, const float *w, const float *bias,
-                       const float *mean, const float *rstd, const float *gamma,
-                       const float *beta, int KC, int F, int step, int pool, int P, int Bp) {
+void forward_inference(float *y, const float *xT, const float *w, const float *bias, int KC, int F,
+                       int step, int pool, int P, int Bp) {
   for (int p = 0; p < P; p++) {
     for (int f = 0; f < F; f++) {
-      const f32x4 m = splat(mean[f]), r = splat(rstd[f]), g = splat(gamma[f]);
-      const f32x4 e = splat(beta[f]), c0 = splat(bias[f]);
+      const f32x4 c0 = splat(bias[f]);
       float *o = y + (p * F + f) * Bp;
       int b = 0;
       for (; b + 16 <= Bp; b += 16) {
@@ -421,17 +415,17 @@ void forward_inference(float *y, const float *xT, const float *w, const float *b
           const float *x = xT + (p * pool + i) * step * Bp + b;
           f32x4 a0 = c0, a1 = c0, a2 = c0, a3 = c0;
           for (int j = 0; j < KC; j++) {
-            const f32x4 c = splat(w[j * F + f]);
+            const f32x4 c = wasm_v128_load32_splat(w + j * F + f);
             const float *xj = x + j * Bp;
             a0 = add(a0, mul(c, load(xj)));
             a1 = add(a1, mul(c, load(xj + 4)));
             a2 = add(a2, mul(c, load(xj + 8)));
             a3 = add(a3, mul(c, load(xj + 12)));
           }
-          y0 = pooled(y0, a0, m, r, g, e);
-          y1 = pooled(y1, a1, m, r, g, e);
-          y2 = pooled(y2, a2, m, r, g, e);
-          y3 = pooled(y3, a3, m, r, g, e);
+          y0 = wasm_f32x4_max(y0, a0);
+          y1 = wasm_f32x4_max(y1, a1);
+          y2 = wasm_f32x4_max(y2, a2);
+          y3 = wasm_f32x4_max(y3, a3);
         }
         store(o + b, y0);
         store(o + b + 4, y1);
@@ -443,8 +437,10 @@ void forward_inference(float *y, const float *xT, const float *w, const float *b
         for (int i = 0; i < pool; i++) {
           const float *x = xT + (p * pool + i) * step * Bp + b;
           f32x4 a0 = c0;
-          for (int j = 0; j < KC; j++) a0 = add(a0, mul(splat(w[j * F + f]), load(x + j * Bp)));
-          y0 = pooled(y0, a0, m, r, g, e);
+          for (int j = 0; j < KC; j++) {
+            a0 = add(a0, mul(wasm_v128_load32_splat(w + j * F + f), load(x + j * Bp)));
+          }
+          y0 = wasm_f32x4_max(y0, a0);
         }
         store(o + b, y0);
       }

@@ -96,10 +96,6 @@ interface Exports {
     xT: I32,
     w: I32,
     bias: I32,
-    mean: I32,
-    rstd: I32,
-    gamma: I32,
-    beta: I32,
     KC: I32,
     F: I32,
     step: I32,
@@ -448,7 +444,14 @@ export function convBlockForwardWasm(
         last,
       );
     } else {
-      m.forward_inference(at.yT, xT, at.w, v(0), v(1), v(2), v(3), v(4), KC, F, S * C, pool, P, Bp);
+      // The normalization folded into the convolution: v = Σ w·γ·r·x + (bias − μ)·γ·r + β.
+      const w = f32(at.w, KC * F), bias = f32(v(0), F);
+      for (let f = 0; f < F; f++) {
+        const scale = gamma[f] * rstd[f];
+        for (let j = 0; j < KC; j++) w[j * F + f] = kernel[j * F + f] * scale;
+        bias[f] = (p.bias[f] - mean[f]) * scale + p.beta[f];
+      }
+      m.forward_inference(at.yT, xT, at.w, v(0), KC, F, S * C, pool, P, Bp);
     }
     m.transpose(at.y, at.yT, n, B, Bp, n, n);
     y = output(B * n);
