@@ -26,6 +26,13 @@ export interface Candidate {
   pool: number;
   /** An optional second conv block (conv → BN → ReLU). */
   conv2: ConvChoice | null;
+  /**
+   * Max-pool window after the second block (absent or 1 = none; a window equal to the block's
+   * output length is a global max over time). Optional so that the ids of older candidates stay.
+   */
+  pool2?: number;
+  /** An optional third conv block after the second (absent = none). Optional like above. */
+  conv3?: ConvChoice;
   /** GRU units after the conv blocks (last state only), or 0 for none. */
   gru: number;
   /** Hidden dense widths (ReLU) before the sigmoid output; may be empty. */
@@ -59,14 +66,21 @@ function outLength(length: number, kernel: number, stride: number): number {
 
 /** The time steps and channels after the conv blocks, or null if a block has no output. */
 export function featureShape(c: Candidate): [number, number] | null {
-  let t = outLength(INPUT_LENGTH, c.conv.kernel, c.conv.stride);
-  if (c.pool > 1) t = outLength(t, c.pool, c.pool);
-  let ch = c.conv.filters;
-  if (c.conv2) {
-    t = outLength(t, c.conv2.kernel, c.conv2.stride);
-    ch = c.conv2.filters;
+  let shape: [number, number] = [INPUT_LENGTH, 1];
+  for (const { conv, pool } of blocks(c)) {
+    shape = [outLength(shape[0], conv.kernel, conv.stride), conv.filters];
+    if (pool > 1) shape[0] = outLength(shape[0], pool, pool);
+    if (shape[0] < 1) return null;
   }
-  return t >= 1 ? [t, ch] : null;
+  return shape;
+}
+
+/** The conv blocks of a candidate in order, each with the max-pool window after it (1 = none). */
+function blocks(c: Candidate): { conv: ConvChoice; pool: number }[] {
+  const list = [{ conv: c.conv, pool: c.pool }];
+  if (c.conv2) list.push({ conv: c.conv2, pool: c.pool2 ?? 1 });
+  if (c.conv2 && c.conv3) list.push({ conv: c.conv3, pool: 1 });
+  return list;
 }
 
 /**
@@ -77,14 +91,13 @@ export function featureShape(c: Candidate): [number, number] | null {
 export function estimateMacs(c: Candidate): number {
   const shape = featureShape(c);
   if (!shape) return Infinity;
-  let t = outLength(INPUT_LENGTH, c.conv.kernel, c.conv.stride);
-  let macs = t * c.conv.kernel * c.conv.filters;
-  if (c.pool > 1) t = outLength(t, c.pool, c.pool);
-  let ch = c.conv.filters;
-  if (c.conv2) {
-    t = outLength(t, c.conv2.kernel, c.conv2.stride);
-    macs += t * c.conv2.kernel * ch * c.conv2.filters;
-    ch = c.conv2.filters;
+  let macs = 0;
+  let [t, ch] = [INPUT_LENGTH, 1];
+  for (const { conv, pool } of blocks(c)) {
+    t = outLength(t, conv.kernel, conv.stride);
+    macs += t * conv.kernel * ch * conv.filters;
+    ch = conv.filters;
+    if (pool > 1) t = outLength(t, pool, pool);
   }
   let width = t * ch;
   if (c.gru > 0) {
@@ -114,8 +127,8 @@ export function candidateSpec(c: Candidate, name = `search-${candidateId(c)}`): 
     }
     return `${prefix}_relu`;
   };
-  let last = block("b1", INPUT, c.conv, c.pool);
-  if (c.conv2) last = block("b2", last, c.conv2, 1);
+  let last = INPUT;
+  blocks(c).forEach(({ conv, pool }, i) => last = block(`b${i + 1}`, last, conv, pool));
   if (c.gru > 0) {
     layers.push({ op: "gru", name: "gru", inputs: [last], units: c.gru, returnSequences: false });
     last = "gru";
@@ -222,6 +235,8 @@ function compactWith(change: Partial<Candidate>): Candidate {
 }
 
 const RICH_AUG = { signFlip: true, noiseStd: 0.02, amplitudeScale: 0.2, timeShift: 64 };
+/** The best full-CV augmentation of the sixth round: amplitude ±80 %, shift ±250 samples. */
+const WIDE_AUG = { ...RICH_AUG, amplitudeScale: 0.8, timeShift: 250 };
 
 /** A fine-resolution point: `conv` → pool 4 → c6k5s2 → dense 16, rich augmentation, changed. */
 function fine(change: Partial<Candidate>): Candidate {
@@ -362,6 +377,33 @@ export const SEEDS: readonly Candidate[] = [
     dense: [32],
     augmentation: { ...RICH_AUG, amplitudeScale: 0.6 },
   }),
+  // Seventh round: the small models miss most of one subject's VT (S73, which nnom gets all of);
+  // position-free features (a global max over time) and a third block, on the best shape.
+  fine({
+    conv: { filters: 6, kernel: 15, stride: 8 },
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    pool2: 17,
+    augmentation: WIDE_AUG,
+  }),
+  fine({
+    conv: { filters: 6, kernel: 15, stride: 8 },
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    pool2: 2,
+    augmentation: WIDE_AUG,
+  }),
+  fine({
+    conv: { filters: 6, kernel: 15, stride: 8 },
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    conv3: { filters: 12, kernel: 3, stride: 1 },
+    augmentation: WIDE_AUG,
+  }),
+  fine({
+    conv: { filters: 8, kernel: 15, stride: 8 },
+    conv2: { filters: 16, kernel: 5, stride: 2 },
+    pool2: 17,
+    dense: [16],
+    augmentation: WIDE_AUG,
+  }),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
   compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),
@@ -474,6 +516,8 @@ export function describeArch(c: Candidate): string {
   const parts = [`c${c.conv.filters}k${c.conv.kernel}s${c.conv.stride}`];
   if (c.pool > 1) parts.push(`p${c.pool}`);
   if (c.conv2) parts.push(`c${c.conv2.filters}k${c.conv2.kernel}s${c.conv2.stride}`);
+  if (c.conv2 && (c.pool2 ?? 1) > 1) parts.push(`p${c.pool2}`);
+  if (c.conv2 && c.conv3) parts.push(`c${c.conv3.filters}k${c.conv3.kernel}s${c.conv3.stride}`);
   if (c.gru > 0) parts.push(`gru${c.gru}`);
   if (c.dense.length) parts.push(`d${c.dense.join(",")}`);
   return parts.join(" → ");

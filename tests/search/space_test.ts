@@ -13,6 +13,7 @@ import {
   candidateSpec,
   COMPACT,
   estimateMacs,
+  featureShape,
   sampleCandidates,
   SEEDS,
 } from "../../lib/search/mod.ts";
@@ -24,6 +25,8 @@ const EVERYTHING: Candidate = {
   conv: { filters: 4, kernel: 33, stride: 16 },
   pool: 2,
   conv2: { filters: 3, kernel: 3, stride: 2 },
+  pool2: 3,
+  conv3: { filters: 3, kernel: 3, stride: 1 },
   gru: 4,
   dense: [8, 4],
   clip: 1,
@@ -43,8 +46,8 @@ Deno.test("candidateSpec() of COMPACT has lib/model's compact layers", () => {
 });
 
 Deno.test("every seed and sampled candidate gives a well-formed spec", () => {
-  const all = sampleCandidates(40, 3);
-  assert.equal(all.length, 40);
+  const all = sampleCandidates(SEEDS.length + 10, 3);
+  assert.equal(all.length, SEEDS.length + 10);
   assert.deepEqual(all.slice(0, SEEDS.length).map(candidateId), SEEDS.map(candidateId));
   for (const c of all) {
     checkSpec(candidateSpec(c));
@@ -56,10 +59,11 @@ Deno.test("every seed and sampled candidate gives a well-formed spec", () => {
 });
 
 Deno.test("sampleCandidates() is deterministic per seed and has no duplicates", () => {
-  const a = sampleCandidates(30, 5).map(candidateId);
-  assert.deepEqual(sampleCandidates(30, 5).map(candidateId), a);
+  const count = SEEDS.length + 10; // random draws after the seeds
+  const a = sampleCandidates(count, 5).map(candidateId);
+  assert.deepEqual(sampleCandidates(count, 5).map(candidateId), a);
   assert.equal(new Set(a).size, a.length);
-  assert.notDeepEqual(sampleCandidates(30, 6).map(candidateId), a);
+  assert.notDeepEqual(sampleCandidates(count, 6).map(candidateId), a);
 });
 
 Deno.test("candidateId() ignores key order and changes with any choice", () => {
@@ -70,6 +74,31 @@ Deno.test("candidateId() ignores key order and changes with any choice", () => {
   assert.equal(candidateId(COMPACT), "fc8ab3421b");
   const changed = { ...structuredClone(COMPACT), learningRate: 2e-3 };
   assert.notEqual(candidateId(changed), candidateId(COMPACT));
+});
+
+Deno.test("a second pool as long as the second block's output is a global max over time", () => {
+  // c4k15s8: 155 positions → pool 4: 38 → c12k5s2: 17 → pool 17: 1 → dense 16 → out.
+  const c: Candidate = {
+    ...structuredClone(COMPACT),
+    conv: { filters: 4, kernel: 15, stride: 8 },
+    pool: 4,
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    pool2: 17,
+    dense: [16],
+  };
+  assert.deepEqual(featureShape(c), [1, 12]);
+  assert.equal(estimateMacs(c), 155 * 15 * 4 + 17 * 5 * 4 * 12 + 12 * 16 + 16);
+  const spec = candidateSpec(c);
+  assert.deepEqual(spec.layers.filter((l) => l.op === "maxpool1d").map((l) => l.name), [
+    "b1_pool",
+    "b2_pool",
+  ]);
+  assert.deepEqual(featureShape({ ...c, pool2: 18 }), null);
+  // A third block runs after the second one's pool.
+  assert.deepEqual(
+    featureShape({ ...c, pool2: 2, conv3: { filters: 6, kernel: 3, stride: 1 } }),
+    [6, 6],
+  );
 });
 
 Deno.test("candidateSpec() rejects conv blocks that leave no output", () => {
