@@ -1,29 +1,22 @@
 /**
  * One tfjs figure for the side-by-side training benchmark (bench/train_speed.ts): training and
- * inference segments/s of nnom on the wasm backend, stock layers or fused kernels (optionally
- * with the conv blocks' batch split over every core by a worker pool). The training
+ * inference segments/s of nnom on the wasm backend, stock layers or fused kernels. The training
  * step is conv_block_profile.ts' adamStep (Adam 1e-3 on binary cross-entropy, as train.ts
  * runs it), batch 256, random inputs (speed does not depend on the values). Prints one JSON object.
  *
- *   deno run -A bench/tfjs_train_speed.ts --fused [--all-cores] [--batches 20]
+ *   deno run -A bench/tfjs_train_speed.ts --fused [--batches 20]
  */
 import { setupBackend, tf } from "../lib/backend/mod.ts";
 import { type CommandSpec, intOption, parseCommand, runMain } from "../lib/cli/args.ts";
-import { setConvBlockExecutor } from "../lib/fused/conv_block.ts";
-import { ConvBlockPool } from "../lib/fused/conv_block_pool.ts";
 import { adamStep } from "../lib/fused/conv_block_profile.ts";
 import { buildTrainingModel } from "../lib/fused/mod.ts";
 import { nnom } from "../lib/model/mod.ts";
 
 const command: CommandSpec = {
-  usage: "deno run -A bench/tfjs_train_speed.ts [--fused [--all-cores]] [--batch N] [--batches N]",
+  usage: "deno run -A bench/tfjs_train_speed.ts [--fused] [--batch N] [--batches N]",
   summary: "Training and inference segments/s of nnom on tfjs' wasm backend (one JSON line).",
   options: {
     fused: { type: "boolean", description: "Use the fused kernels instead of the stock layers." },
-    "all-cores": {
-      type: "boolean",
-      description: "With --fused: split the conv blocks' batch over every core (worker pool).",
-    },
     batch: { type: "string", value: "N", description: "Segments per batch.", default: "256" },
     batches: {
       type: "string",
@@ -39,10 +32,7 @@ await runMain(async () => {
   const batch = intOption(args, "batch", 1)!;
   const batches = intOption(args, "batches", 1)!;
   const fused = args.fused === true;
-  const allCores = fused && args["all-cores"] === true;
   const backend = await setupBackend("wasm");
-  const pool = allCores ? new ConvBlockPool(navigator.hardwareConcurrency - 1) : null;
-  setConvBlockExecutor(pool);
   const { training } = buildTrainingModel(nnom, 1, { fused });
   const trainStep = adamStep(training, batch);
   const x = tf.randomNormal([batch, nnom.inputLength, 1], 0, 0.3, "float32", 1);
@@ -56,8 +46,7 @@ await runMain(async () => {
   };
   const train = perSecond(trainStep);
   const infer = perSecond(inferStep);
-  pool?.terminate();
   console.log(
-    JSON.stringify({ backend, fused, allCores, batch, train_per_s: train, infer_per_s: infer }),
+    JSON.stringify({ backend, fused, batch, train_per_s: train, infer_per_s: infer }),
   );
 });

@@ -1,7 +1,6 @@
 /**
  * `deno task bench:train`: training and inference segments/s of the nnom arch, side by side —
- * tfjs wasm with stock layers, tfjs wasm with the fused kernels (on one core, and with the conv
- * blocks' batch split over every core), and PyTorch on CPU with one
+ * tfjs wasm with stock layers, tfjs wasm with the fused kernels, and PyTorch on CPU with one
  * thread and with every core when Debian's python3-torch is installed — with each figure's
  * ratio to PyTorch on one thread. Every variant runs in its own process (one
  * tfjs/PyTorch instance each, timed inside after warm-up), the variants alternate round by
@@ -59,7 +58,6 @@ function variants(batches: number, torch: boolean): Variant[] {
   return [
     { name: "tfjs wasm, stock layers", command: tfjs() },
     { name: "tfjs wasm, fused kernels", command: tfjs("--fused") },
-    { name: `tfjs fused, ${cores} cores`, command: tfjs("--fused", "--all-cores") },
     ...(torch
       ? [
         { name: "PyTorch CPU, 1 thread", command: pytorch(1) },
