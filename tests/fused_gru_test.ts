@@ -307,8 +307,15 @@ function lastStep(h: Float32Array, batch: number, time: number, units: number): 
 }
 
 Deno.test("the wasm GRU kernels equal the reference kernels (gru_wasm.ts vs gru.ts)", () => {
-  // Batches below, at and past the 16-lane tiles (the last tile padded), odd sizes.
-  const shapes = [[7, 5, 3, 5], [256, 78, 4, 12], [1, 2, 1, 1], [33, 20, 4, 12], [16, 3, 2, 7]];
+  // Batches below, at and past a tile (32 sequences; the last tile padded), odd sizes.
+  const shapes = [
+    [7, 5, 3, 5],
+    [256, 78, 4, 12],
+    [1, 2, 1, 1],
+    [33, 20, 4, 12],
+    [16, 3, 2, 7],
+    [70, 4, 5, 3],
+  ];
   for (const [batch, time, inputs, units] of shapes) {
     const dims = { batch, time, inputs, units };
     const { x, kernel, recurrent, bias, dy } = randomCall(dims, batch + time);

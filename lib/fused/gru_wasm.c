@@ -27,8 +27,11 @@
 typedef float f4 __attribute__((vector_size(16)));
 typedef int i4 __attribute__((vector_size(16)));
 
-/* A tile: L lanes held as NV vectors. */
-enum { NV = 4, L = 4 * NV };
+/*
+ * A tile: L lanes held as NV vectors. 8 vectors (32 sequences) ran the forward pass 6 %
+ * faster than 4 at nnom's shapes, the backward pass as fast; a batch pads to a multiple of 32.
+ */
+enum { NV = 8, L = 4 * NV };
 /*
  * Weight-gradient partial sums are float32 per lane for this many steps (4·NV·32 terms), then
  * float64: error ≤ 1.1·10⁻⁶ relative at nnom's shapes and at 1000 steps (flushing every 8
