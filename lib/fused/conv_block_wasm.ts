@@ -396,7 +396,15 @@ export function convBlockForwardWasm(
   };
   const rstd = new Float64Array(F);
   let y: Float32Array;
-  withParts(call, (at) => {
+  try {
+    withParts(call, run);
+  } catch (error) {
+    if (state) freeParts(state); // nothing is kept from a call that failed
+    unuse(input);
+    throw error;
+  }
+  // The call proper, on the parts of its work region.
+  function run(at: Record<keyof typeof call, number>): void {
     f32(at.w, KC * F).set(kernel);
     const v = (i: number) => at.vectors + 4 * i * F;
     f32(v(0), F).set(p.bias);
@@ -456,7 +464,7 @@ export function convBlockForwardWasm(
     m.transpose(at.y, at.yT, n, B, Bp, n, n);
     y = output(B * n);
     y.set(f32(at.y, B * n));
-  });
+  }
   if (!state) {
     unuse(input);
     return { y: y!, mean, variance, state: null };
