@@ -165,7 +165,6 @@ const blocks = NNOM_BLOCKS.map(([name, inChannels, filters, kernelSize, stride, 
 
 Deno.bench({
   name: `nnom blocks, wasm kernels: training forward, ${BATCH} segments`,
-  group: "kernels",
   n: 30,
   warmup: 3,
   fn: () => {
@@ -178,7 +177,6 @@ Deno.bench({
 const kept = blocks.map((b) => convBlockForwardWasm(b.g, b.x, b.params, true).state!);
 Deno.bench({
   name: `nnom blocks, wasm kernels: backward, ${BATCH} segments`,
-  group: "kernels",
   n: 30,
   warmup: 3,
   fn: () => {
@@ -188,7 +186,6 @@ Deno.bench({
 
 Deno.bench({
   name: `nnom blocks, wasm kernels: inference forward, ${BATCH} segments`,
-  group: "kernels",
   n: 30,
   warmup: 3,
   fn: () => {
