@@ -404,6 +404,27 @@ export const SEEDS: readonly Candidate[] = [
     dense: [16],
     augmentation: WIDE_AUG,
   }),
+  // Eighth round: a finer first stride (nnom's is 2), for the subject whose VT the stride-8 models
+  // miss.
+  fine({
+    conv: { filters: 6, kernel: 9, stride: 4 },
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    pool2: 2,
+    augmentation: WIDE_AUG,
+  }),
+  fine({
+    conv: { filters: 8, kernel: 9, stride: 2 },
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    pool2: 4,
+    augmentation: WIDE_AUG,
+  }),
+  fine({
+    conv: { filters: 6, kernel: 9, stride: 4 },
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    gru: 12,
+    dense: [],
+    augmentation: WIDE_AUG,
+  }),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
   compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),
