@@ -18,7 +18,6 @@ import {
   gruWasmOutput,
   releaseGruTape,
   tanhWasm,
-  WasmHeap,
 } from "../lib/fused/gru_wasm.ts";
 import { weightsByStockName } from "../lib/fused/twin.ts";
 import { clipInput, compact, nnom } from "../lib/model/mod.ts";
@@ -383,20 +382,6 @@ Deno.test("fusedGru() keeps a tape only while tfjs records, and returns it after
   assert.equal(heap.liveBytes(), 0, "training");
   assert.equal(tf.memory().numTensors, tensors, "tensors left behind");
   x.dispose();
-});
-
-Deno.test("WasmHeap: first fit between live regions, 16-byte aligned, memory grown on demand", () => {
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const heap = new WasmHeap(memory, 100);
-  const a = heap.alloc(10);
-  const b = heap.alloc(40);
-  const c = heap.alloc(70000);
-  assert.deepEqual([a, b, c], [112, 128, 176]);
-  assert.equal(memory.buffer.byteLength, 2 * 65536);
-  heap.free(b);
-  assert.equal(heap.alloc(20), 128); // the gap b left
-  assert.equal(heap.alloc(40), 70176); // too large for the rest of the gap
-  assert.throws(() => heap.free(b + 1), RangeError);
 });
 
 Deno.test("the kernels' tanh is within 4e-7 relative of Math.tanh", () => {

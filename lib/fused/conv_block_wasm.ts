@@ -38,10 +38,7 @@ import type {
   ConvBlockGradients,
   ConvBlockParams,
 } from "./conv_block_kernels.ts";
-import { wasmPath } from "./wasm_build.ts";
-
-const CONV_BLOCK_WASM_PATH = wasmPath("conv_block");
-const PAGE = 65536;
+import { instantiateWasm, type WasmHeap } from "./wasm_heap.ts";
 
 /** A pointer (byte offset into the module's memory) or a count. */
 type I32 = number;
@@ -139,61 +136,11 @@ interface Exports {
   ): void;
 }
 
-/**
- * First-fit allocation of 16-byte aligned regions of a WebAssembly memory above `base`,
- * growing the memory when no gap fits. Views must be made after a call's last allocation:
- * growing detaches them.
- */
-class Heap {
-  /** Live regions [start, end), by start. */
-  private readonly live: [number, number][] = [];
-
-  constructor(readonly memory: WebAssembly.Memory, private readonly base: number) {}
-
-  alloc(bytes: number): number {
-    const size = Math.ceil(Math.max(bytes, 1) / 16) * 16;
-    let start = Math.ceil(this.base / 16) * 16;
-    let index = 0;
-    for (; index < this.live.length; index++) {
-      if (this.live[index][0] - start >= size) break;
-      start = this.live[index][1];
-    }
-    const pages = Math.ceil((start + size) / PAGE) - this.memory.buffer.byteLength / PAGE;
-    if (pages > 0) this.memory.grow(pages);
-    this.live.splice(index, 0, [start, start + size]);
-    return start;
-  }
-
-  free(at: number): void {
-    const index = this.live.findIndex(([start]) => start === at);
-    if (index < 0) throw new RangeError(`Conv block heap: no region starts at ${at}`);
-    this.live.splice(index, 1);
-  }
-
-  liveBytes(): number {
-    return this.live.reduce((sum, [start, end]) => sum + end - start, 0);
-  }
-}
-
-let loaded: { exports: Exports; heap: Heap } | null = null;
+let loaded: { exports: Exports; heap: WasmHeap } | null = null;
 
 /** The module, instantiated on first use, and the heap over its memory. */
-function convBlockModule(): { exports: Exports; heap: Heap } {
-  if (loaded) return loaded;
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = Deno.readFileSync(CONV_BLOCK_WASM_PATH);
-  } catch (error) {
-    throw new Error(
-      `${CONV_BLOCK_WASM_PATH}: the fused conv block's WebAssembly module cannot be read ` +
-        `(${(error as Error).message}); build it with \`bash pipeline/setup.sh\` ` +
-        "(installs clang and lld) or `deno task build:wasm`",
-    );
-  }
-  const memory = new WebAssembly.Memory({ initial: 2 });
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
-    .exports as unknown as Exports;
-  loaded = { exports, heap: new Heap(memory, exports.heap_base()) };
+function convBlockModule(): { exports: Exports; heap: WasmHeap } {
+  loaded ??= instantiateWasm<Exports>("conv_block", "the fused conv block", 2);
   return loaded;
 }
 
@@ -202,34 +149,19 @@ export function convBlockHeapBytes(): number {
   return loaded ? loaded.heap.liveBytes() : 0;
 }
 
-/** One region cut into 16-byte aligned parts of the given byte sizes; `at` = their offsets. */
 function allocParts<K extends string>(bytes: Record<K, number>): Record<K, number> {
-  const names = Object.keys(bytes) as K[];
-  const aligned = (n: number) => Math.ceil(n / 16) * 16;
-  let at = convBlockModule().heap.alloc(names.reduce((sum, k) => sum + aligned(bytes[k]), 0));
-  const parts = {} as Record<K, number>;
-  for (const k of names) {
-    parts[k] = at;
-    at += aligned(bytes[k]);
-  }
-  return parts;
+  return convBlockModule().heap.allocParts(bytes);
 }
 
 function freeParts(parts: Record<string, number>): void {
-  convBlockModule().heap.free(Math.min(...Object.values(parts)));
+  convBlockModule().heap.freeParts(parts);
 }
 
-/** Runs `f` on a region's parts ({@linkcode allocParts}), then returns the region. */
 function withParts<K extends string, T>(
   bytes: Record<K, number>,
   f: (at: Record<K, number>) => T,
 ): T {
-  const parts = allocParts(bytes);
-  try {
-    return f(parts);
-  } finally {
-    freeParts(parts);
-  }
+  return convBlockModule().heap.withParts(bytes, f);
 }
 
 function f32(at: number, length: number): Float32Array {

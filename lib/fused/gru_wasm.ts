@@ -11,11 +11,8 @@
  * layer) may run in between, until {@linkcode releaseGruTape} returns it. Inference keeps no
  * tape ({@linkcode gruInferenceWasm}).
  */
-import { wasmPath } from "./wasm_build.ts";
+import { instantiateWasm, type WasmHeap } from "./wasm_heap.ts";
 import type { GruDims, GruGradients } from "./gru.ts";
-
-const GRU_WASM_PATH = wasmPath("gru");
-const PAGE = 65536;
 
 /** A pointer (byte offset into the module's memory) or a size. */
 type I32 = number;
@@ -68,46 +65,6 @@ interface GruExports {
   tanh_array(out: I32, input: I32, n: I32): void;
 }
 
-/**
- * First-fit allocation of 16-byte aligned regions of a WebAssembly memory above `base`,
- * growing the memory when no gap fits. Views of the memory must be made after the last
- * allocation of a call: growing detaches them.
- */
-export class WasmHeap {
-  /** Live regions [start, end), by start. */
-  private readonly live: [number, number][] = [];
-
-  constructor(readonly memory: WebAssembly.Memory, private readonly base: number) {}
-
-  /** A region of `bytes` bytes; returns its offset. */
-  alloc(bytes: number): number {
-    const size = Math.ceil(Math.max(bytes, 1) / 16) * 16;
-    let start = Math.ceil(this.base / 16) * 16;
-    let index = 0;
-    for (; index < this.live.length; index++) {
-      if (this.live[index][0] - start >= size) break;
-      start = this.live[index][1];
-    }
-    const end = start + size;
-    const pages = Math.ceil(end / PAGE) - this.memory.buffer.byteLength / PAGE;
-    if (pages > 0) this.memory.grow(pages);
-    this.live.splice(index, 0, [start, end]);
-    return start;
-  }
-
-  /** Returns the region that starts at `at`. */
-  free(at: number): void {
-    const index = this.live.findIndex(([start]) => start === at);
-    if (index < 0) throw new RangeError(`WasmHeap: no region starts at ${at}`);
-    this.live.splice(index, 1);
-  }
-
-  /** Bytes in live regions (for tests: 0 once every call has returned its regions). */
-  liveBytes(): number {
-    return this.live.reduce((sum, [start, end]) => sum + end - start, 0);
-  }
-}
-
 interface GruModule {
   exports: GruExports;
   heap: WasmHeap;
@@ -120,54 +77,20 @@ let loaded: GruModule | null = null;
 /** The GRU module, instantiated once, and the heap over its memory. */
 export function gruModule(): GruModule {
   if (loaded) return loaded;
-  const memory = new WebAssembly.Memory({ initial: 4 });
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = Deno.readFileSync(GRU_WASM_PATH);
-  } catch (error) {
-    throw new Error(
-      `${GRU_WASM_PATH}: the fused GRU's WebAssembly module cannot be read ` +
-        `(${(error as Error).message}); build it with \`bash pipeline/setup.sh\` ` +
-        "(installs clang and lld) or `deno task build:wasm`",
-    );
-  }
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })
-    .exports as unknown as GruExports;
-  loaded = {
-    exports,
-    heap: new WasmHeap(memory, exports.heap_base()),
-    lanes: exports.gru_tile_lanes(),
-  };
+  const { exports, heap } = instantiateWasm<GruExports>("gru", "the fused GRU", 4);
+  loaded = { exports, heap, lanes: exports.gru_tile_lanes() };
   return loaded;
 }
 
-/**
- * Takes a region of consecutive 16-byte aligned parts of sizes `bytes`; returns the parts'
- * byte offsets (the first part's is the region's, for {@linkcode WasmHeap.free}).
- */
 function allocParts<K extends string>(bytes: Record<K, number>): Record<K, number> {
-  const names = Object.keys(bytes) as K[];
-  const aligned = (n: number) => Math.ceil(n / 16) * 16;
-  let at = gruModule().heap.alloc(names.reduce((sum, k) => sum + aligned(bytes[k]), 0));
-  const parts = {} as Record<K, number>;
-  for (const k of names) {
-    parts[k] = at;
-    at += aligned(bytes[k]);
-  }
-  return parts;
+  return gruModule().heap.allocParts(bytes);
 }
 
-/** Runs `f` on the parts of a region ({@linkcode allocParts}), then returns the region. */
 function withParts<K extends string, T>(
   bytes: Record<K, number>,
   f: (at: Record<K, number>) => T,
 ): T {
-  const parts = allocParts(bytes);
-  try {
-    return f(parts);
-  } finally {
-    gruModule().heap.free(Math.min(...Object.values<number>(parts)));
-  }
+  return gruModule().heap.withParts(bytes, f);
 }
 
 function f32(at: number, length: number): Float32Array {
@@ -281,7 +204,7 @@ export function gruForwardWasm(
 export function releaseGruTape(tape: GruWasmTape): void {
   if (!tape.live) return;
   tape.live = false;
-  gruModule().heap.free(Math.min(...Object.values(tape.at)));
+  gruModule().heap.freeParts(tape.at);
 }
 
 function assertLive(tape: GruWasmTape): void {
