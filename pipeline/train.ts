@@ -103,6 +103,13 @@ const command: CommandSpec = {
       description: "Train on tfjs' stock layers instead of the fused kernels of lib/fused " +
         "(the same model to float rounding; slower). Recorded as fused in config.json.",
     },
+    workers: {
+      type: "string",
+      value: "N",
+      description: "Data-parallel replicas: each batch's gradient computed in N shards on N " +
+        "threads (the main one and N − 1 workers), BatchNorm per shard. Recorded in config.json.",
+      default: "1",
+    },
     quiet: { type: "boolean", short: "q", description: "Print only the final result." },
   },
 };
@@ -126,6 +133,7 @@ async function main(): Promise<void> {
     throw new UsageError(`--backend must be wasm or cpu, got "${backendName}"`);
   }
   const quiet = args.quiet === true;
+  const workers = intOption(args, "workers", 1, 64)!;
   const hyper = defaultsFor(archName);
   hyper.epochs = intOption(args, "epochs", 1, 10_000) ?? hyper.epochs;
   hyper.batchSize = intOption(args, "batch-size", 1, 65_536) ?? hyper.batchSize;
@@ -152,11 +160,13 @@ async function main(): Promise<void> {
     data,
     backend,
     fused: args["no-fused"] !== true,
+    workers,
   };
   if (!quiet) {
     console.error(
       `${dataset.size} segments, ${dataset.subjectNames.length} subjects, ${k} folds; backend ${backend}` +
-        (job.fused ? ", fused kernels" : ", stock layers"),
+        (job.fused ? ", fused kernels" : ", stock layers") +
+        (workers > 1 ? `, ${workers} data-parallel replicas` : ""),
     );
   }
 

@@ -51,6 +51,12 @@ export interface TrainConfig extends HyperParameters {
    * tfjs model either way.
    */
   fused: boolean;
+  /**
+   * Data-parallel replicas: each batch's gradient is computed in this many shards, on the
+   * main thread and workers − 1 Deno workers (lib/train/data_parallel.ts), BatchNorm
+   * normalizing per shard. Absent (configs from before the option) = 1, one thread.
+   */
+  workers?: number;
 }
 
 /** No augmentation at all. */

@@ -20,6 +20,8 @@ export interface FoldJob {
   backend: string;
   /** Train with the fused kernels (TrainConfig.fused); default true. */
   fused?: boolean;
+  /** Data-parallel replicas (TrainConfig.workers); default 1. */
+  workers?: number;
 }
 
 /** The TrainConfig of fold `fold` of `job` on `dataset`. */
@@ -44,6 +46,7 @@ export function foldConfig(dataset: Dataset, job: FoldJob, fold: number): TrainC
     inputClip: job.spec.inputClip,
     backend: job.backend,
     fused: job.fused ?? true,
+    workers: job.workers ?? 1,
     ...structuredClone(job.hyper),
   };
 }

@@ -17,6 +17,13 @@ export { augmentBatch, isAugmenting } from "./augment.ts";
 export { Prng, withSeededMathRandom } from "./prng.ts";
 export { predictScores } from "./predict.ts";
 export { chooseThreshold, THRESHOLD_GRID } from "./threshold.ts";
+export {
+  type BatchGradients,
+  ReplicaPool,
+  type ReplicaPoolOptions,
+  shardBounds,
+} from "./data_parallel.ts";
+export { batchLoss } from "./loss.ts";
 export { type Split, train, TrainingDivergedError, type TrainResult } from "./train.ts";
 export { foldConfig, type FoldJob, trainFold } from "./fold.ts";
 export { crossValidate, type CvFold, type CvSummary, foldDirName, meanSd } from "./cv.ts";

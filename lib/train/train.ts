@@ -8,6 +8,10 @@
  * subjects after each epoch; the stock model gets the twin's weights after each epoch and is
  * what is kept, returned and saved.
  *
+ * With `config.workers` > 1 each batch's gradient is computed data-parallel (data_parallel.ts:
+ * the batch split into fixed shards, one per replica, the main thread being replica 0), and the
+ * optimizer applies their shard-size-weighted mean; BatchNorm then normalizes per shard.
+ *
  * "Best epoch" = the highest validation Fβ at that epoch's best grid threshold. Fβ at a fixed
  * 0.5 proved a poor criterion: on held-out subjects the score distribution drifts between
  * epochs, and at 0.5 a model that flags nearly everything can beat a better-ranking one.
@@ -21,11 +25,13 @@ import type { ArchSpec } from "../model/spec.ts";
 import { augmentBatch } from "./augment.ts";
 import { gatherLabels, gatherSamples } from "./batches.ts";
 import type { TrainConfig } from "./config.ts";
+import { ReplicaPool } from "./data_parallel.ts";
 import type { EpochRecord, RunMetrics, ValidationPredictions } from "./history.ts";
 import { predictScores } from "./predict.ts";
 import { Prng, withSeededMathRandom } from "./prng.ts";
 import { type ProgressReporter, quietProgress } from "./progress.ts";
 import { chooseThreshold } from "./threshold.ts";
+import { batchLoss, EPSILON } from "./loss.ts";
 
 /** The loss became NaN or infinite: the run diverged (lower the learning rate). */
 export class TrainingDivergedError extends Error {
@@ -46,16 +52,14 @@ export interface Split {
   validation: ArrayLike<number>;
 }
 
-// Keeps log() finite for outputs that saturate at 0 or 1; the value Keras uses.
-const EPSILON = 1e-7;
-
 /**
  * Trains `spec` on `split.train` of `dataset` and validates on `split.validation` after each
  * epoch. Same dataset, split, spec and config → the same weights, on the same backend.
  * Synchronous: it holds the thread for the whole run (a CLI or notebook has nothing else to do).
  *
- * Throws TrainingDivergedError (naming epoch and step) if the loss stops being finite, and a
- * RangeError for an empty split.
+ * Throws TrainingDivergedError (naming epoch and step) if the loss stops being finite, a
+ * RangeError for an empty split or a bad `config.workers`, and an Error naming the worker if a
+ * data-parallel worker fails. Workers are terminated before it returns or throws.
  */
 export function train(
   dataset: Dataset,
@@ -66,6 +70,10 @@ export function train(
 ): TrainResult {
   if (split.train.length === 0) throw new RangeError("The training split is empty");
   if (split.validation.length === 0) throw new RangeError("The validation split is empty");
+  const workers = config.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new RangeError(`config.workers must be an integer ≥ 1, got ${workers}`);
+  }
   // Separate streams for tfjs' unseeded ops, shuffling and augmentation, so switching
   // augmentation on does not change the batch order.
   return withSeededMathRandom(
@@ -92,6 +100,7 @@ function trainSeeded(
   });
   const optimizer = tf.train.adam(config.learningRate);
   const variables = training.trainableWeights.map((w) => w.read() as tf.Variable);
+  let pool: ReplicaPool | null = null;
   const order = Int32Array.from(split.train);
   const steps = Math.ceil(order.length / config.batchSize);
   const validationLabels = gatherLabels(dataset, split.validation, 0, split.validation.length);
@@ -99,6 +108,13 @@ function trainSeeded(
   let best: { epoch: number; fbeta: number; weights: tf.Tensor[] } | null = null;
 
   try {
+    if ((config.workers ?? 1) > 1) {
+      pool = ReplicaPool.start(training, spec, {
+        replicas: config.workers!,
+        fused: config.fused !== false,
+        randomSeed: config.seed * 3 + 1,
+      });
+    }
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       shuffleRng.shuffle(order);
       progress.epochStart(epoch, config.epochs, steps);
@@ -110,15 +126,10 @@ function trainSeeded(
         const samples = gatherSamples(dataset, order, from, to);
         augmentBatch(samples, spec.inputLength, config.augmentation, augmentRng);
         clipInput(spec, samples);
-        const loss = trainStep(
-          training,
-          optimizer,
-          variables,
-          samples,
-          gatherLabels(dataset, order, from, to),
-          spec,
-          config,
-        );
+        const labels = gatherLabels(dataset, order, from, to);
+        const loss = pool
+          ? dataParallelStep(pool, optimizer, samples, labels, config)
+          : trainStep(training, optimizer, variables, samples, labels, spec, config);
         if (!Number.isFinite(loss)) {
           const where = `epoch ${epoch}, step ${step + 1} of ${steps}`;
           throw new TrainingDivergedError(
@@ -173,6 +184,7 @@ function trainSeeded(
     model.dispose();
     throw error;
   } finally {
+    pool?.terminate();
     best?.weights.forEach((w) => w.dispose());
     optimizer.dispose();
     if (training !== model) training.dispose();
@@ -209,28 +221,25 @@ function trainStep(
   const cost = tf.tidy(() => {
     const x = tf.tensor3d(samples, [count, spec.inputLength, 1]);
     const y = tf.tensor2d(labels, [count, 1]);
-    const weights = config.classWeights
-      ? y.mul(config.classWeights.positive - config.classWeights.negative)
-        .add(config.classWeights.negative)
-      : null;
-    return optimizer.minimize(
-      () => {
-        // Squeezed into [ε, 1 − ε] so log() stays finite; unlike clipping, this keeps a NaN
-        // output NaN, so a diverged model shows as a NaN loss.
-        const p = (model.apply(x, { training: true }) as tf.Tensor).mul(1 - 2 * EPSILON).add(
-          EPSILON,
-        );
-        const perSample = y.mul(p.log()).add(tf.scalar(1).sub(y).mul(tf.scalar(1).sub(p).log()))
-          .neg();
-        return (weights ? perSample.mul(weights) : perSample).mean() as tf.Scalar;
-      },
-      true,
-      variables,
-    )!;
+    return optimizer.minimize(() => batchLoss(model, x, y, config.classWeights), true, variables)!;
   });
   const value = cost.dataSync()[0];
   cost.dispose();
   return value;
+}
+
+/** One Adam step on a batch whose gradient the replicas of `pool` compute; the mean loss. */
+function dataParallelStep(
+  pool: ReplicaPool,
+  optimizer: tf.Optimizer,
+  samples: Float32Array,
+  labels: Float32Array,
+  config: TrainConfig,
+): number {
+  const { loss, grads } = pool.gradients(samples, labels, config.classWeights);
+  optimizer.applyGradients(grads);
+  tf.dispose(grads);
+  return loss;
 }
 
 /** Mean binary cross-entropy of `scores` against `labels` (unweighted). */
