@@ -1,6 +1,7 @@
 /**
  * `deno task bench:train`: training and inference segments/s of the nnom arch, side by side —
- * tfjs wasm with stock layers, tfjs wasm with the fused kernels, and PyTorch on CPU with one
+ * tfjs wasm with stock layers, tfjs wasm with the fused kernels (on one thread, and data-parallel
+ * over every core: lib/train/data_parallel.ts), and PyTorch on CPU with one
  * thread and with every core when Debian's python3-torch is installed — with each figure's
  * ratio to PyTorch on one thread. Every variant runs in its own process (one
  * tfjs/PyTorch instance each, timed inside after warm-up), the variants alternate round by
@@ -58,6 +59,10 @@ function variants(batches: number, torch: boolean): Variant[] {
   return [
     { name: "tfjs wasm, stock layers", command: tfjs() },
     { name: "tfjs wasm, fused kernels", command: tfjs("--fused") },
+    {
+      name: `tfjs fused, ${cores} workers (data-parallel)`,
+      command: tfjs("--fused", `--workers=${cores}`),
+    },
     ...(torch
       ? [
         { name: "PyTorch CPU, 1 thread", command: pytorch(1) },
@@ -135,10 +140,10 @@ await runMain(async () => {
   }
   const ratio = (r: number | null) => (r === null ? "" : `${r.toFixed(2)}×`);
   console.log(`nnom, batch 256, medians of ${rounds} alternating rounds (segments/s)`);
-  console.log("variant                      train/s  vs torch-1   infer/s  vs torch-1");
+  console.log(`${"variant".padEnd(38)}  train/s  vs torch-1   infer/s  vs torch-1`);
   for (const r of rows) {
     console.log(
-      `${r.name.padEnd(27)}${r.train_per_s.toFixed(0).padStart(8)}${
+      `${r.name.padEnd(38)}${r.train_per_s.toFixed(0).padStart(9)}${
         ratio(r.train_vs_torch_1).padStart(12)
       }${r.infer_per_s.toFixed(0).padStart(10)}${ratio(r.infer_vs_torch_1).padStart(12)}`,
     );
