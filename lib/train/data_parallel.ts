@@ -22,6 +22,14 @@
  * Math.random stream (its dropout masks, seeded by `randomSeed` and the replica index) are
  * fixed, so the same seed and replica count give the same bytes.
  *
+ * Measured (24 November 2026, `flock /tmp/timing.lock deno task bench:train --rounds 5`, nnom,
+ * batch 256, medians of alternating rounds; the 2 cores shared with two niced trainings and a
+ * model search, load average 4–5): one thread 8004 segments/s, 2 replicas 6257 — slower. Other
+ * sessions' processes sit in other scheduler autogroups, where nice does not favour us, so a
+ * second thread gets little of the second core (two threads of plain JavaScript: 1.16× one
+ * thread's throughput). Real training agreed (`deno task train --epochs 2`, 3 alternating
+ * rounds: ~7980 vs ~6160 segments/s). Hence `workers` defaults to 1.
+ *
  * @example Two replicas' gradients, applied by the caller's optimizer
  * ```ts ignore
  * const pool = ReplicaPool.start(training, spec, { replicas: 2, fused: true, randomSeed: 1 });
