@@ -50,7 +50,9 @@ await runMain(async () => {
     : null;
   const trainStep = pool ? dataParallelAdamStep(pool, batch) : adamStep(training, batch);
   const x = tf.randomNormal([batch, nnom.inputLength, 1], 0, 0.3, "float32", 1);
-  const inferStep = () => tf.tidy(() => (training.predict(x) as tf.Tensor).dataSync());
+  // The whole batch in one call, as PyTorch infers it (predict's default slices it by 32).
+  const inferStep = () =>
+    tf.tidy(() => (training.predict(x, { batchSize: batch }) as tf.Tensor).dataSync());
 
   const perSecond = (step: () => void) => {
     for (let i = 0; i < 2; i++) step();
