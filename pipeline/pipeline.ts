@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { sweepStaleTemporaries } from "../lib/io/atomic.ts";
 import { type CommandSpec, intOption, parseCommand, runMain, UsageError } from "../lib/cli/args.ts";
-import { archByName } from "../lib/model/mod.ts";
+import { archByName, ARCHS } from "../lib/model/mod.ts";
 import { REPO_ROOT, runStage, type StageResult } from "./stage_cache.ts";
 import { shipModel } from "./ship.ts";
 import { loadPipelineDataset, type PipelineOptions, type StageContext } from "./stages/context.ts";
@@ -100,8 +100,8 @@ const command: CommandSpec = {
     arch: {
       type: "string",
       value: "NAME",
-      description: "Architecture (nnom, compact).",
-      default: "nnom",
+      description: `Architecture (${Object.keys(ARCHS).join(", ")}).`,
+      default: "twoblock",
     },
     seed: {
       type: "string",

@@ -77,7 +77,49 @@ export const compact: ArchSpec = {
   output: "out",
 };
 
-export const ARCHS: Readonly<Record<string, ArchSpec>> = { nnom, compact };
+/**
+ * The model search's winner (lib/search candidate 2c3ef01532, docs/search.md): two valid
+ * convolution blocks (6 filters k=15 stride 8 → max-pool 4 → 12 filters k=5 stride 2) and a
+ * dense head of 16. About a quarter of nnom's Cortex-M4 instructions; it scored above nnom in
+ * three repeated 5-fold CVs (README, "Model search"). tests/search/space_test.ts holds it equal
+ * to the candidate's spec.
+ */
+export const twoblock: ArchSpec = {
+  name: "twoblock",
+  inputLength: 1250,
+  inputClip: null,
+  layers: [
+    {
+      op: "conv1d",
+      name: "b1_conv",
+      inputs: [INPUT],
+      filters: 6,
+      kernel: 15,
+      stride: 8,
+      padding: "valid",
+    },
+    { op: "batchnorm", name: "b1_bn", inputs: ["b1_conv"] },
+    { op: "relu", name: "b1_relu", inputs: ["b1_bn"] },
+    { op: "maxpool1d", name: "b1_pool", inputs: ["b1_relu"], pool: 4 },
+    {
+      op: "conv1d",
+      name: "b2_conv",
+      inputs: ["b1_pool"],
+      filters: 12,
+      kernel: 5,
+      stride: 2,
+      padding: "valid",
+    },
+    { op: "batchnorm", name: "b2_bn", inputs: ["b2_conv"] },
+    { op: "relu", name: "b2_relu", inputs: ["b2_bn"] },
+    { op: "flatten", name: "flatten", inputs: ["b2_relu"] },
+    { op: "dense", name: "fc1", inputs: ["flatten"], units: 16, activation: "relu" },
+    { op: "dense", name: "out", inputs: ["fc1"], units: 1, activation: "sigmoid" },
+  ],
+  output: "out",
+};
+
+export const ARCHS: Readonly<Record<string, ArchSpec>> = { twoblock, nnom, compact };
 
 /** The spec named `name`, or a RangeError listing the known ones. */
 export function archByName(name: string): ArchSpec {

@@ -81,6 +81,10 @@ export const NO_AUGMENTATION: Augmentation = Object.freeze({
  * at epoch 100), so it gets 15× the learning rate and batch 64 (on a third of fold 1 it reached
  * validation Fβ 0.95 by epoch 12), 40 epochs, and the winner's sign-flip and noise
  * augmentation.
+ *
+ * twoblock keeps what the model search scored it with (candidate 2c3ef01532 at 30 epochs):
+ * compact's schedule, and an amplitude factor of ±80 % and shifts of ±250 samples (subjects'
+ * amplitudes differ about tenfold).
  */
 export const ARCH_DEFAULTS: Readonly<Record<string, HyperParameters>> = {
   nnom: {
@@ -89,6 +93,14 @@ export const ARCH_DEFAULTS: Readonly<Record<string, HyperParameters>> = {
     learningRate: 1e-3,
     patience: 10,
     augmentation: NO_AUGMENTATION,
+    classWeights: null,
+  },
+  twoblock: {
+    epochs: 30,
+    batchSize: 64,
+    learningRate: 3e-3,
+    patience: 10,
+    augmentation: { signFlip: true, amplitudeScale: 0.8, noiseStd: 0.02, timeShift: 250 },
     classWeights: null,
   },
   compact: {

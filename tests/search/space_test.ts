@@ -17,7 +17,8 @@ import {
   sampleCandidates,
   SEEDS,
 } from "../../lib/search/mod.ts";
-import { compact } from "../../lib/model/archs.ts";
+import { compact, twoblock } from "../../lib/model/archs.ts";
+import { defaultsFor } from "../../lib/train/mod.ts";
 
 /** A candidate using every optional layer the space can emit. */
 const EVERYTHING: Candidate = {
@@ -43,6 +44,13 @@ Deno.test("candidateSpec() of COMPACT has lib/model's compact layers", () => {
     compact.layers.map((l) => l.op),
   );
   assert.equal(estimateMacs(COMPACT), 11_865);
+});
+
+Deno.test("lib/model's twoblock arch and its training defaults are search candidate 2c3ef01532", () => {
+  const winner = SEEDS.find((c) => candidateId(c) === "2c3ef01532")!;
+  assert.deepEqual(candidateSpec(winner, "twoblock"), twoblock);
+  // Scored with --max-epochs 30; everything else as the candidate's.
+  assert.deepEqual(defaultsFor("twoblock"), { ...candidateHyper(winner), epochs: 30 });
 });
 
 Deno.test("every seed and sampled candidate gives a well-formed spec", () => {
