@@ -3,6 +3,8 @@
  * one, with a per-subject phase and amplitude, so a model can learn it in an epoch or two.
  */
 import type { Dataset } from "../../lib/data/dataset.ts";
+import type { ArchSpec } from "../../lib/model/mod.ts";
+import { defaultsFor, type TrainConfig } from "../../lib/train/mod.ts";
 import { SEGMENT_LENGTH } from "../../lib/data/dataset.ts";
 
 export function syntheticDataset(subjects = 4, perSubject = 12): Dataset {
@@ -37,4 +39,27 @@ export function splitBySubject(dataset: Dataset, subject: number) {
     (dataset.subjects[i] === subject ? validation : train).push(i);
   }
   return { train, validation };
+}
+
+/**
+ * A one-epoch, batch-8 training config of `spec` on the synthetic subjects (S01–S03 train, S04
+ * validates), with the arch's other defaults and `overrides` on top.
+ */
+export function syntheticConfig(spec: ArchSpec, overrides: Partial<TrainConfig> = {}): TrainConfig {
+  return {
+    ...defaultsFor(spec.name),
+    arch: spec.name,
+    seed: 11,
+    folds: 4,
+    fold: 3,
+    data: "synthetic",
+    trainSubjects: ["S01", "S02", "S03"],
+    validationSubjects: ["S04"],
+    inputClip: spec.inputClip,
+    backend: "wasm",
+    fused: true,
+    epochs: 1,
+    batchSize: 8,
+    ...overrides,
+  };
 }

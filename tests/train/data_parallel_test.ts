@@ -11,7 +11,7 @@ import {
   type TrainConfig,
   TrainingDivergedError,
 } from "../../lib/train/mod.ts";
-import { splitBySubject, syntheticDataset } from "./_synthetic.ts";
+import { splitBySubject, syntheticConfig, syntheticDataset } from "./_synthetic.ts";
 
 await setupBackend("wasm");
 
@@ -175,24 +175,9 @@ Deno.test("ReplicaPool.start() reports a worker that cannot build the same model
 const dataset = syntheticDataset(4, 12);
 const split = splitBySubject(dataset, 3);
 
+/** nnom on the synthetic subjects with 2 workers. */
 function configFor(overrides: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    ...defaultsFor("nnom"),
-    arch: "nnom",
-    seed: 11,
-    folds: 4,
-    fold: 3,
-    data: "synthetic",
-    trainSubjects: ["S01", "S02", "S03"],
-    validationSubjects: ["S04"],
-    inputClip: nnom.inputClip,
-    backend: "wasm",
-    fused: true,
-    epochs: 1,
-    batchSize: 8,
-    workers: 2,
-    ...overrides,
-  };
+  return syntheticConfig(nnom, { workers: 2, ...overrides });
 }
 
 Deno.test("train() with 2 workers gives the same weights twice (nnom, dropout, augmentation)", () => {

@@ -1,34 +1,12 @@
 import assert from "node:assert/strict";
 import { setupBackend } from "../../lib/backend/mod.ts";
-import { type ArchSpec, compact, nnom } from "../../lib/model/mod.ts";
-import {
-  defaultsFor,
-  train,
-  type TrainConfig,
-  TrainingDivergedError,
-} from "../../lib/train/mod.ts";
-import { splitBySubject, syntheticDataset } from "./_synthetic.ts";
+import { compact, nnom } from "../../lib/model/mod.ts";
+import { train, TrainingDivergedError } from "../../lib/train/mod.ts";
+import { splitBySubject, syntheticConfig, syntheticDataset } from "./_synthetic.ts";
 
 await setupBackend("wasm");
 
-function configFor(spec: ArchSpec, overrides: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    ...defaultsFor(spec.name),
-    arch: spec.name,
-    seed: 11,
-    folds: 4,
-    fold: 3,
-    data: "synthetic",
-    trainSubjects: ["S01", "S02", "S03"],
-    validationSubjects: ["S04"],
-    inputClip: spec.inputClip,
-    backend: "wasm",
-    fused: true,
-    epochs: 1,
-    batchSize: 8,
-    ...overrides,
-  };
-}
+const configFor = syntheticConfig;
 
 const dataset = syntheticDataset(4, 12);
 const split = splitBySubject(dataset, 3);
