@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { setupBackend, tf } from "../backend/mod.ts";
 import { buildModel, nnom } from "../model/mod.ts";
 import { buildTrainingModel } from "./twin.ts";
+import { batchLoss } from "../train/loss.ts";
 
 /**
  * The nnom model lib/train trains: the training twin of `buildModel(nnom, seed)` (fused conv
@@ -35,11 +36,7 @@ export function adamStep(model: tf.LayersModel, batch: number): () => void {
   return () => {
     const cost = tf.tidy(() =>
       optimizer.minimize(
-        () => {
-          const p = (model.apply(samples, { training: true }) as tf.Tensor).mul(1 - 2e-7).add(1e-7);
-          return labels.mul(p.log()).add(tf.scalar(1).sub(labels).mul(tf.scalar(1).sub(p).log()))
-            .neg().mean() as tf.Scalar;
-        },
+        () => batchLoss(model, samples, labels, null),
         true,
         variables,
       )!
