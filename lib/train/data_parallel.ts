@@ -281,26 +281,14 @@ export class ReplicaPool {
     for (const v of this.#trainable) parts.push(grads[v.name].dataSync());
     for (const v of this.#nonTrainable) parts.push(v.read().dataSync());
     tf.dispose([value, grads]);
-    const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return concatenated(new Float64Array(totalLength(parts)), parts);
   }
 
   /** Every weight of the caller's model, trainable ones first, concatenated. */
   #weightVector(): Float32Array {
     const values = [...this.#trainable, ...this.#nonTrainable.map((v) => v.read())]
       .map((t) => t.dataSync() as Float32Array);
-    const out = new Float32Array(values.reduce((n, v) => n + v.length, 0));
-    let at = 0;
-    for (const v of values) {
-      out.set(v, at);
-      at += v.length;
-    }
-    return out;
+    return concatenated(new Float32Array(totalLength(values)), values);
   }
 
   /** Blocks until worker `w` has answered request `seq`; throws if it failed or timed out. */
@@ -327,6 +315,23 @@ export class ReplicaPool {
 }
 
 /** sum += scale · values (float64, element by element). */
+function totalLength(parts: readonly ArrayLike<number>[]): number {
+  return parts.reduce((n, p) => n + p.length, 0);
+}
+
+/** `out` filled with `parts` one after the other. */
+function concatenated<T extends Float32Array | Float64Array>(
+  out: T,
+  parts: readonly ArrayLike<number>[],
+): T {
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 function addScaled(sum: Float64Array, values: ArrayLike<number>, scale: number): void {
   for (let i = 0; i < sum.length; i++) sum[i] += scale * values[i];
 }
