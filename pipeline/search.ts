@@ -20,6 +20,7 @@ import {
   candidateId,
   candidateQuant,
   candidateSpec,
+  changedCandidate,
   DEFAULT_MAX_MACS,
   formatTable,
   paretoFront,
@@ -122,6 +123,12 @@ const command: CommandSpec = {
       value: "DIR",
       description: "Another search folder whose results.jsonl --ids may name.",
     },
+    with: {
+      type: "string",
+      value: "JSON",
+      description: "With --ids: change these choices of every named candidate (new ids), e.g. " +
+        `'{"keep":"average","averageEpochs":10,"learningRateSchedule":"cosine"}'.`,
+    },
     quick: {
       type: "boolean",
       description: "Smoke run: 2 subjects per fold, 40 segments each, 1 epoch.",
@@ -164,8 +171,16 @@ async function main(): Promise<void> {
     return;
   }
   if (!args.report) {
+    if (typeof args.with === "string" && typeof args.ids !== "string") {
+      throw new UsageError("--with needs --ids");
+    }
+    const change = typeof args.with === "string" ? parseChange(args.with) : {};
     const candidates = typeof args.ids === "string"
-      ? await candidatesById(args.ids.split(","), typeof args.from === "string" ? args.from : null)
+      ? (await candidatesById(
+        args.ids.split(","),
+        typeof args.from === "string" ? args.from : null,
+      ))
+        .map((c) => usage(() => changedCandidate(c, change)))
       : undefined;
     await runSearch({
       candidates,
@@ -219,6 +234,30 @@ async function candidatesById(ids: string[], from: string | null): Promise<Candi
     }
     return c;
   });
+}
+
+/** `f()`, with a RangeError turned into a UsageError naming --with. */
+function usage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(`--with: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The --with text as an object of candidate choices. */
+function parseChange(text: string): Partial<Candidate> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--with is not JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new UsageError(`--with must be a JSON object of candidate choices, got ${text}`);
+  }
+  return value as Partial<Candidate>;
 }
 
 if (import.meta.main) runMain(main);

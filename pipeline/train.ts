@@ -80,6 +80,23 @@ const command: CommandSpec = {
       value: "N",
       description: "Early stop after N epochs without a better validation Fβ (default: per arch).",
     },
+    keep: {
+      type: "string",
+      value: "RULE",
+      description: "Weights kept: best-epoch (best validation Fβ, early stopping; the " +
+        "validation Fβ is then optimistic) or average (the mean of the last --average-epochs " +
+        "epochs, validation never consulted) (default: per arch).",
+    },
+    "average-epochs": {
+      type: "string",
+      value: "N",
+      description: "With --keep average: how many final epochs to average (default: per arch).",
+    },
+    "lr-schedule": {
+      type: "string",
+      value: "NAME",
+      description: "constant, or cosine (half a cosine from --lr down to 0) (default: per arch).",
+    },
     augment: {
       type: "string",
       value: "LIST",
@@ -139,6 +156,23 @@ async function main(): Promise<void> {
   hyper.batchSize = intOption(args, "batch-size", 1, 65_536) ?? hyper.batchSize;
   hyper.learningRate = numberOption(args, "lr", 1e-7, 10) ?? hyper.learningRate;
   hyper.patience = intOption(args, "patience", 1, 10_000) ?? hyper.patience;
+  if (typeof args.keep === "string") {
+    if (args.keep !== "best-epoch" && args.keep !== "average") {
+      throw new UsageError(`--keep must be best-epoch or average, got "${args.keep}"`);
+    }
+    hyper.keep = args.keep;
+  }
+  hyper.averageEpochs = intOption(args, "average-epochs", 1, hyper.epochs) ?? hyper.averageEpochs;
+  if (hyper.averageEpochs !== undefined && (hyper.keep ?? "best-epoch") !== "average") {
+    throw new UsageError("--average-epochs needs --keep average");
+  }
+  if (typeof args["lr-schedule"] === "string") {
+    const schedule = args["lr-schedule"];
+    if (schedule !== "constant" && schedule !== "cosine") {
+      throw new UsageError(`--lr-schedule must be constant or cosine, got "${schedule}"`);
+    }
+    hyper.learningRateSchedule = schedule;
+  }
   if (typeof args.augment === "string") {
     hyper.augmentation = usage(() => parseAugmentation(args.augment as string));
   }

@@ -139,6 +139,10 @@ export async function evaluateCandidate(
   const spec = candidateSpec(candidate);
   const hyper = candidateHyper(candidate);
   if (options.epochs !== undefined) hyper.epochs = options.epochs;
+  // A shortened run averages at most the epochs it has.
+  if (hyper.averageEpochs !== undefined) {
+    hyper.averageEpochs = Math.min(hyper.averageEpochs, hyper.epochs);
+  }
   const backend = await setupBackend("wasm");
   const job = {
     spec,

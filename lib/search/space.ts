@@ -7,7 +7,13 @@
  * the same choices always get the same id (the results table is keyed by it).
  */
 import { type ArchSpec, checkSpec, INPUT, type LayerSpec } from "../model/mod.ts";
-import { defaultsFor, type HyperParameters } from "../train/mod.ts";
+import {
+  defaultsFor,
+  epochsToAverage,
+  type HyperParameters,
+  type KeepRule,
+  type LearningRateSchedule,
+} from "../train/mod.ts";
 import type { QuantizeOptions } from "../quant/mod.ts";
 import { mulberry32 } from "../random/mulberry32.ts";
 
@@ -54,6 +60,12 @@ export interface Candidate {
   positiveWeight?: number;
   /** Dropout rate before each dense layer (training only; absent = none). Optional like above. */
   dropout?: number;
+  /** lib/train's KeepRule (absent = "best-epoch", patience applies). Optional like above. */
+  keep?: KeepRule;
+  /** With keep "average": the final epochs averaged. Optional like above. */
+  averageEpochs?: number;
+  /** lib/train's schedule (absent = constant). Optional like above. */
+  learningRateSchedule?: LearningRateSchedule;
 }
 
 /** Samples per segment. */
@@ -172,8 +184,67 @@ export function candidateHyper(c: Candidate): HyperParameters {
     classWeights: c.positiveWeight === undefined
       ? null
       : { negative: 1, positive: c.positiveWeight },
+    keep: c.keep,
+    averageEpochs: c.averageEpochs,
+    learningRateSchedule: c.learningRateSchedule,
   };
 }
+
+/**
+ * `c` with the choices of `change` replaced (a new candidate, with its own id), checked: a
+ * RangeError names an unknown choice, an impossible arch or bad training settings.
+ *
+ * @example
+ * ```ts
+ * import { candidateId, changedCandidate, COMPACT } from "./space.ts";
+ * const averaged = changedCandidate(COMPACT, { keep: "average", averageEpochs: 10 });
+ * if (candidateId(averaged) === candidateId(COMPACT)) throw new Error("same id");
+ * ```
+ */
+export function changedCandidate(c: Candidate, change: Partial<Candidate>): Candidate {
+  const unknown = Object.keys(change).filter((key) => !(key in CANDIDATE_KEYS));
+  if (unknown.length > 0) {
+    throw new RangeError(
+      `unknown choice ${unknown.join(", ")}; known: ${Object.keys(CANDIDATE_KEYS).join(", ")}`,
+    );
+  }
+  const changed = { ...structuredClone(c), ...structuredClone(change) };
+  candidateSpec(changed);
+  const hyper = candidateHyper(changed);
+  if (hyper.keep !== undefined && hyper.keep !== "best-epoch" && hyper.keep !== "average") {
+    throw new RangeError(`keep must be "best-epoch" or "average", got ${hyper.keep}`);
+  }
+  const schedule = hyper.learningRateSchedule;
+  if (schedule !== undefined && schedule !== "constant" && schedule !== "cosine") {
+    throw new RangeError(`learningRateSchedule must be "constant" or "cosine", got ${schedule}`);
+  }
+  epochsToAverage(hyper);
+  return changed;
+}
+
+/** Every choice a candidate may have (the compiler keeps the list complete). */
+const CANDIDATE_KEYS: Record<keyof Candidate, true> = {
+  conv: true,
+  pool: true,
+  conv2: true,
+  pool2: true,
+  conv3: true,
+  gru: true,
+  dense: true,
+  clip: true,
+  learningRate: true,
+  epochs: true,
+  batchSize: true,
+  patience: true,
+  augmentation: true,
+  calib: true,
+  perChannel: true,
+  positiveWeight: true,
+  dropout: true,
+  keep: true,
+  averageEpochs: true,
+  learningRateSchedule: true,
+};
 
 /** The quantization options of a candidate. */
 export function candidateQuant(c: Candidate): QuantizeOptions {
@@ -561,6 +632,8 @@ export function describeTraining(c: Candidate): string {
     c.clip === null ? "" : `clip${c.clip}`,
     c.positiveWeight === undefined ? "" : `w${c.positiveWeight}`,
     c.dropout ? `drop${c.dropout}` : "",
+    c.learningRateSchedule === "cosine" ? "cosine" : "",
+    c.keep === "average" ? `avg${c.averageEpochs ?? 1}` : "",
     `${c.calib}/${c.perChannel ? "per-channel" : "per-tensor"}`,
   ].filter(Boolean).join(" ");
 }

@@ -18,15 +18,38 @@ export interface ClassWeights {
   positive: number;
 }
 
+/**
+ * Which weights a run keeps.
+ * - "best-epoch": the epoch with the best validation Fβ, with early stopping. The validation
+ *   subjects then choose the checkpoint, so their Fβ is optimistic: on the search's repeated
+ *   CVs the kept epochs beat a fixed epoch by about 0.01.
+ * - "average": every configured epoch is trained and the weights (BatchNorm's moving
+ *   statistics included) are averaged over the last `averageEpochs` epochs; the validation
+ *   subjects are only scored, never consulted.
+ */
+export type KeepRule = "best-epoch" | "average";
+
+/** How the learning rate moves over the run's steps. */
+export type LearningRateSchedule = "constant" | "cosine";
+
 /** The hyper-parameters an arch trains with unless the command line overrides them. */
 export interface HyperParameters {
   epochs: number;
   batchSize: number;
   learningRate: number;
-  /** Stop after this many epochs without a better validation Fβ. */
+  /** Stop after this many epochs without a better validation Fβ (keep "best-epoch" only). */
   patience: number;
   augmentation: Augmentation;
   classWeights: ClassWeights | null;
+  /** Absent (configs from before the option) = "best-epoch". */
+  keep?: KeepRule;
+  /** With keep "average": how many final epochs are averaged (1 = the last epoch's weights). */
+  averageEpochs?: number;
+  /**
+   * "cosine": from learningRate at the first step down to 0 after the last, along half a
+   * cosine. Absent = "constant".
+   */
+  learningRateSchedule?: LearningRateSchedule;
 }
 
 /** Everything a run was trained with (contract 3: config.json of a run directory). */

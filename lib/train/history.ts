@@ -36,7 +36,10 @@ export interface RunMetrics extends BinaryMetrics {
   thresholdSource: "fold-validation" | "pooled-cv";
   /** Metrics at the fixed threshold 0.5, for comparison across runs. */
   atHalf: BinaryMetrics;
-  /** The epoch whose weights were kept (best validation Fβ at its best threshold). */
+  /**
+   * The epoch whose weights were kept (best validation Fβ at its best threshold); with keep
+   * "average", the last epoch of those averaged.
+   */
   bestEpoch: number;
   /** Epochs actually trained (fewer than configured after early stopping). */
   epochsTrained: number;

@@ -1,7 +1,9 @@
 /**
  * The training loop: Adam on (optionally class-weighted) binary cross-entropy, seeded
- * shuffling and augmentation, validation on held-out subjects every epoch, the best epoch's
- * weights kept, early stopping, and a threshold chosen on validation.
+ * shuffling and augmentation, validation on held-out subjects every epoch, and a threshold
+ * chosen on validation. The weights kept (config.ts: KeepRule) are the best epoch's, with early
+ * stopping, or the mean of the last epochs' of a fixed schedule, chosen without looking at the
+ * validation subjects (schedule.ts).
  *
  * The optimizer updates a training twin of the model (lib/fused: conv blocks and the GRU as
  * fused ops; the stock tfjs layers with `fused: false`), which also scores the validation
@@ -32,6 +34,7 @@ import { Prng, withSeededMathRandom } from "./prng.ts";
 import { type ProgressReporter, quietProgress } from "./progress.ts";
 import { chooseThreshold } from "./threshold.ts";
 import { batchLoss, EPSILON } from "./loss.ts";
+import { epochsToAverage, learningRateAt, WeightAverage } from "./schedule.ts";
 
 /** The loss became NaN or infinite: the run diverged (lower the learning rate). */
 export class TrainingDivergedError extends Error {
@@ -98,11 +101,14 @@ function trainSeeded(
   const { stock: model, training } = buildTrainingModel(spec, config.seed, {
     fused: config.fused !== false,
   });
+  const averaged = epochsToAverage(config);
+  const average = new WeightAverage();
   const optimizer = tf.train.adam(config.learningRate);
   const variables = training.trainableWeights.map((w) => w.read() as tf.Variable);
   let pool: ReplicaPool | null = null;
   const order = Int32Array.from(split.train);
   const steps = Math.ceil(order.length / config.batchSize);
+  const totalSteps = steps * config.epochs;
   const validationLabels = gatherLabels(dataset, split.validation, 0, split.validation.length);
   const history: EpochRecord[] = [];
   let best: { epoch: number; fbeta: number; weights: tf.Tensor[] } | null = null;
@@ -127,6 +133,7 @@ function trainSeeded(
         augmentBatch(samples, spec.inputLength, config.augmentation, augmentRng);
         clipInput(spec, samples);
         const labels = gatherLabels(dataset, order, from, to);
+        setLearningRate(optimizer, learningRateAt(config, (epoch - 1) * steps + step, totalSteps));
         const loss = pool
           ? dataParallelStep(pool, optimizer, samples, labels, config)
           : trainStep(training, optimizer, variables, samples, labels, spec, config);
@@ -164,6 +171,11 @@ function trainSeeded(
         samplesPerSecond: order.length / seconds,
       };
       history.push(record);
+      if (averaged > 0) {
+        if (epoch > config.epochs - averaged) average.add(model);
+        progress.epochEnd(record, false);
+        continue;
+      }
       const fbeta = tuned.metrics.fbeta;
       const improved = best === null || fbeta > best.fbeta;
       if (improved) {
@@ -176,10 +188,18 @@ function trainSeeded(
         break;
       }
     }
-    model.setWeights(best!.weights);
-    progress.note(
-      `kept epoch ${best!.epoch} (validation Fβ ${best!.fbeta.toFixed(4)} at its best threshold)`,
-    );
+    if (averaged > 0) {
+      average.applyTo(model);
+      progress.note(
+        `kept the mean weights of epochs ${config.epochs - averaged + 1}–${config.epochs}` +
+          " (validation not consulted)",
+      );
+    } else {
+      model.setWeights(best!.weights);
+      progress.note(
+        `kept epoch ${best!.epoch} (validation Fβ ${best!.fbeta.toFixed(4)} at its best threshold)`,
+      );
+    }
   } catch (error) {
     model.dispose();
     throw error;
@@ -200,11 +220,16 @@ function trainSeeded(
       threshold,
       thresholdSource: "fold-validation",
       atHalf: binaryMetrics(validationLabels, scores, 0.5),
-      bestEpoch: best!.epoch,
+      bestEpoch: averaged > 0 ? config.epochs : best!.epoch,
       epochsTrained: history.length,
     },
     validation: validationPredictions(dataset, split.validation, scores),
   };
+}
+
+/** Sets the rate of tfjs' Adam, which reads its (protected) field at every step. */
+function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = rate;
 }
 
 /** One Adam step on a batch; returns the batch's mean loss. */

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { readTable } from "../../lib/search/mod.ts";
+import { candidateId, readTable, SEEDS } from "../../lib/search/mod.ts";
 
 const SEARCH = new URL("../../pipeline/search.ts", import.meta.url).pathname;
 
@@ -98,4 +98,14 @@ Deno.test("search rejects a bad option with a usage error", async () => {
   const { code, stderr } = await search("--folds", "1");
   assert.equal(code, 2);
   assert.match(stderr, /--folds must be an integer in \[2, 60\]/);
+  const noIds = await search("--with", '{"keep":"average"}');
+  assert.equal(noIds.code, 2);
+  assert.match(noIds.stderr, /--with needs --ids/);
+  const id = candidateId(SEEDS[0]);
+  const unknown = await search("--ids", id, "--with", '{"kep":"average"}');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /--with: unknown choice kep/);
+  const notJson = await search("--ids", id, "--with", "{keep:average}");
+  assert.equal(notJson.code, 2);
+  assert.match(notJson.stderr, /--with is not JSON/);
 });

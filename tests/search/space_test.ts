@@ -11,6 +11,7 @@ import {
   candidateHyper,
   candidateId,
   candidateSpec,
+  changedCandidate,
   COMPACT,
   estimateMacs,
   featureShape,
@@ -131,4 +132,27 @@ Deno.test("every op the space emits converts, quantizes and generates C", async 
   assert.match(generated.files["model.c"], /model_run/);
   const out = runInt8(ir, new Int8Array(1250).fill(3)).output;
   assert.ok(out >= -128 && out <= 127);
+});
+
+Deno.test("changedCandidate() replaces choices and rejects unknown or impossible ones", () => {
+  const averaged = changedCandidate(COMPACT, {
+    keep: "average",
+    averageEpochs: 10,
+    learningRateSchedule: "cosine",
+  });
+  assert.notEqual(candidateId(averaged), candidateId(COMPACT));
+  assert.deepEqual(
+    [averaged.keep, averaged.averageEpochs, averaged.learningRateSchedule],
+    ["average", 10, "cosine"],
+  );
+  const hyper = candidateHyper(averaged);
+  assert.deepEqual([hyper.keep, hyper.averageEpochs], ["average", 10]);
+  assert.equal(COMPACT.keep, undefined, "the original is unchanged");
+  assert.throws(() => changedCandidate(COMPACT, { kep: "average" } as never), /unknown choice kep/);
+  assert.throws(
+    () => changedCandidate(COMPACT, { keep: "average", averageEpochs: 41 }),
+    /averageEpochs must be an integer from 1 to the 40 epochs, got 41/,
+  );
+  assert.throws(() => changedCandidate(COMPACT, { keep: "last" as never }), /keep must be/);
+  assert.throws(() => changedCandidate(COMPACT, { conv: { filters: 3, kernel: 2000, stride: 1 } }));
 });

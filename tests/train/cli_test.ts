@@ -43,6 +43,9 @@ Deno.test("deno task train --help documents every option", async () => {
       "--epochs",
       "--seed",
       "--augment",
+      "--keep",
+      "--average-epochs",
+      "--lr-schedule",
       "--quiet",
     ]
   ) {
@@ -54,6 +57,16 @@ Deno.test("deno task train rejects an unknown arch with exit code 2", async () =
   const { code, stderr } = await trainCli(["--arch", "resnet", "--data", "x", "--out", "y"]);
   assert.equal(code, 2);
   assert.match(stderr, /error: --arch must be one of twoblock, nnom, compact, got "resnet"/);
+});
+
+Deno.test("deno task train rejects --average-epochs without --keep average", async () => {
+  const base = ["--arch", "twoblock", "--data", "x", "--out", "y", "--average-epochs", "5"];
+  const { code, stderr } = await trainCli(base);
+  assert.equal(code, 2);
+  assert.match(stderr, /--average-epochs needs --keep average/);
+  const bad = await trainCli([...base, "--keep", "last"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--keep must be best-epoch or average, got "last"/);
 });
 
 Deno.test("deno task train rejects a fold out of range with exit code 2", async () => {

@@ -118,3 +118,56 @@ Deno.test("train() rejects an empty training split", () => {
     { name: "RangeError", message: /training split is empty/ },
   );
 });
+
+Deno.test("train() with keep average never consults the validation subjects", () => {
+  // The same run with the validation subject's labels inverted: a kept best epoch may move,
+  // the averaged weights may not.
+  const inverted = { ...dataset, labels: dataset.labels.slice() };
+  for (const i of split.validation) inverted.labels[i] = 1 - inverted.labels[i];
+  const config = configFor(compact, {
+    epochs: 4,
+    learningRate: 1e-2,
+    patience: 1,
+    keep: "average",
+    averageEpochs: 2,
+    learningRateSchedule: "cosine",
+  });
+  const weights = (data: typeof dataset) => {
+    const { model, metrics, history } = train(data, split, compact, config);
+    assert.equal(history.length, 4, "a run that averages trains every epoch");
+    assert.equal(metrics.bestEpoch, 4);
+    const values = model.getWeights().map((w) => Array.from(w.dataSync()));
+    model.dispose();
+    return values;
+  };
+  assert.deepEqual(weights(inverted), weights(dataset));
+});
+
+Deno.test("train() with keep average keeps the mean of the last epochs' weights", () => {
+  // At a constant rate, a run of k epochs ends where epoch k of a longer run does.
+  const config = (epochs: number, averageEpochs: number) =>
+    configFor(compact, { epochs, learningRate: 1e-2, keep: "average", averageEpochs });
+  const final = (epochs: number, averageEpochs = 1) => {
+    const { model } = train(dataset, split, compact, config(epochs, averageEpochs));
+    const values = model.getWeights().map((w) => Float64Array.from(w.dataSync()));
+    model.dispose();
+    return values;
+  };
+  const ends = [1, 2, 3].map((epochs) => final(epochs));
+  const mean = final(3, 3);
+  mean.forEach((w, i) => {
+    for (let j = 0; j < w.length; j++) {
+      const expected = (ends[0][i][j] + ends[1][i][j] + ends[2][i][j]) / 3;
+      assert.ok(Math.abs(w[j] - expected) <= 1e-6 * (1 + Math.abs(expected)), `weight ${i}[${j}]`);
+    }
+  });
+  assert.notDeepEqual(Array.from(mean[0]), Array.from(ends[2][0]));
+});
+
+Deno.test("train() rejects an average over more epochs than it trains", () => {
+  const config = configFor(compact, { epochs: 2, keep: "average", averageEpochs: 3 });
+  assert.throws(() => train(dataset, split, compact, config), {
+    name: "RangeError",
+    message: /averageEpochs must be an integer from 1 to the 2 epochs, got 3/,
+  });
+});
