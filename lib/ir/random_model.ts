@@ -240,25 +240,27 @@ function gru(b: Builder, x: string): string {
 
 /**
  * A random valid int8 model from `seed` (same seed, same model). The input is [T, 1] with
- * T ∈ [8, 48]; the output is [N] with N ∈ [1, 3], dec 7.
+ * T ∈ [8, 48], or for one model in four T ∈ [49, 320] (long enough for the Cortex-M4 kernels'
+ * chunked paths); the output is [N] with N ∈ [1, 3], dec 7.
  */
 export function randomModel(seed: number): ModelIR {
   const rng = new Random(seed);
   const b = new Builder(rng);
-  const input = b.tensor([rng.int(8, 48), 1], rng.int(0, 9));
+  const input = b.tensor([rng.chance(0.25) ? rng.int(49, 320) : rng.int(8, 48), 1], rng.int(0, 9));
   let x = input;
 
-  // Parallel convolution branches on the input, concatenated.
+  // Parallel convolution branches on the input, concatenated. Strides 4 and 8 and kernels up to
+  // 16 reach the M4 kernels' whole-word and sliding paths (twoblock's first conv: 8 and 15).
   const branches = rng.int(1, 3);
-  const stride = rng.int(1, 3);
-  const pool = rng.pick([1, 1, 2, 3]);
+  const stride = rng.pick([1, 1, 2, 2, 3, 4, 8]);
+  const pool = rng.pick([1, 1, 2, 3, 4]);
   const padding = branches > 1 || rng.chance(0.5) ? "same" : "valid";
   const sharedDec = rng.chance(0.7) ? rng.int(-2, 10) : undefined;
   const outs: string[] = [];
   for (let i = 0; i < branches; i++) {
     outs.push(conv(b, x, {
-      filters: rng.int(1, 5),
-      kernel: rng.int(1, Math.min(7, b.shape(x)[0])),
+      filters: rng.int(1, 8),
+      kernel: rng.int(1, Math.min(rng.chance(0.3) ? 16 : 7, b.shape(x)[0])),
       stride,
       padding,
       pool,
@@ -274,12 +276,13 @@ export function randomModel(seed: number): ModelIR {
     x = outs[0];
   }
 
-  // A convolution with separate activation and pooling layers.
+  // A convolution with separate activation and pooling layers, over all the branches' channels
+  // (up to 24: windows up to 24·K bytes, up to 12 filters, as twoblock's second conv: 6·5, 12).
   if (rng.chance(0.5) && b.shape(x)[0] >= 3) {
     x = conv(b, x, {
-      filters: rng.int(1, 4),
-      kernel: rng.int(1, 3),
-      stride: 1,
+      filters: rng.int(1, 12),
+      kernel: rng.int(1, Math.min(rng.chance(0.2) ? 12 : 5, b.shape(x)[0])),
+      stride: rng.int(1, 2),
       padding: rng.pick(["same", "valid"] as const),
       pool: 1,
       activation: "linear",
@@ -323,6 +326,46 @@ export function randomModel(seed: number): ModelIR {
     inputClip: null,
     output: x,
     threshold: Math.round(rng.next() * 100) / 100,
+    tensors: b.tensors,
+    layers: b.layers,
+  };
+}
+
+/** The shape of randomConvModel's convolution. */
+export interface ConvShape {
+  /** Input rows T and channels C_in. */
+  length: number;
+  channels: number;
+  filters: number;
+  kernel: number;
+  stride: number;
+  padding: "same" | "valid";
+  pool: number;
+  activation: "linear" | "relu";
+}
+
+/**
+ * A random valid int8 model around one convolution of a chosen shape: input [length,
+ * channels] → conv1d → flatten → dense sigmoid (one unit). Weights, decs and shifts are drawn
+ * from `seed` as in randomModel; for checking kernels on shapes random models rarely reach.
+ */
+export function randomConvModel(seed: number, shape: ConvShape): ModelIR {
+  const rng = new Random(seed);
+  const b = new Builder(rng);
+  const input = b.tensor([shape.length, shape.channels], rng.int(0, 9));
+  let x = conv(b, input, shape);
+  const [t, c] = b.shape(x);
+  x = b.layer("flatten", [x], b.tensor([t * c], b.dec(x)), {});
+  x = dense(b, x, 1, "sigmoid");
+  return {
+    magic: IR_MAGIC,
+    version: IR_VERSION,
+    arch: `random-conv-${seed}`,
+    form: "int8",
+    input,
+    inputClip: null,
+    output: x,
+    threshold: 0.5,
     tensors: b.tensors,
     layers: b.layers,
   };
