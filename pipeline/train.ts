@@ -25,6 +25,7 @@ import {
   parseClassWeights,
   progressFor,
   trainFold,
+  withEpochs,
 } from "../lib/train/mod.ts";
 
 const command: CommandSpec = {
@@ -151,8 +152,10 @@ async function main(): Promise<void> {
   }
   const quiet = args.quiet === true;
   const workers = intOption(args, "workers", 1, 64)!;
-  const hyper = defaultsFor(archName);
-  hyper.epochs = intOption(args, "epochs", 1, 10_000) ?? hyper.epochs;
+  const epochs = intOption(args, "epochs", 1, 10_000);
+  const hyper = epochs === undefined
+    ? defaultsFor(archName)
+    : withEpochs(defaultsFor(archName), epochs);
   hyper.batchSize = intOption(args, "batch-size", 1, 65_536) ?? hyper.batchSize;
   hyper.learningRate = numberOption(args, "lr", 1e-7, 10) ?? hyper.learningRate;
   hyper.patience = intOption(args, "patience", 1, 10_000) ?? hyper.patience;
@@ -162,9 +165,12 @@ async function main(): Promise<void> {
     }
     hyper.keep = args.keep;
   }
-  hyper.averageEpochs = intOption(args, "average-epochs", 1, hyper.epochs) ?? hyper.averageEpochs;
-  if (hyper.averageEpochs !== undefined && (hyper.keep ?? "best-epoch") !== "average") {
-    throw new UsageError("--average-epochs needs --keep average");
+  const averageEpochs = intOption(args, "average-epochs", 1, hyper.epochs);
+  if ((hyper.keep ?? "best-epoch") === "best-epoch") {
+    if (averageEpochs !== undefined) throw new UsageError("--average-epochs needs --keep average");
+    delete hyper.averageEpochs;
+  } else {
+    hyper.averageEpochs = averageEpochs ?? hyper.averageEpochs;
   }
   if (typeof args["lr-schedule"] === "string") {
     const schedule = args["lr-schedule"];

@@ -34,6 +34,7 @@ import {
   type ProgressReporter,
   quietProgress,
   train,
+  withEpochs,
 } from "../train/mod.ts";
 import {
   type Candidate,
@@ -137,12 +138,8 @@ export async function evaluateCandidate(
   const started = performance.now();
   const id = candidateId(candidate);
   const spec = candidateSpec(candidate);
-  const hyper = candidateHyper(candidate);
-  if (options.epochs !== undefined) hyper.epochs = options.epochs;
-  // A shortened run averages at most the epochs it has.
-  if (hyper.averageEpochs !== undefined) {
-    hyper.averageEpochs = Math.min(hyper.averageEpochs, hyper.epochs);
-  }
+  const defaults = candidateHyper(candidate);
+  const hyper = options.epochs === undefined ? defaults : withEpochs(defaults, options.epochs);
   const backend = await setupBackend("wasm");
   const job = {
     spec,

@@ -24,7 +24,7 @@ export {
   shardBounds,
 } from "./data_parallel.ts";
 export { batchLoss } from "./loss.ts";
-export { epochsToAverage, learningRateAt, WeightAverage } from "./schedule.ts";
+export { epochsToAverage, learningRateAt, WeightAverage, withEpochs } from "./schedule.ts";
 export { type Split, train, TrainingDivergedError, type TrainResult } from "./train.ts";
 export { foldConfig, type FoldJob, trainFold } from "./fold.ts";
 export { crossValidate, type CvFold, type CvSummary, foldDirName, meanSd } from "./cv.ts";

@@ -41,6 +41,25 @@ export function epochsToAverage(hyper: HyperParameters): number {
   return count;
 }
 
+/**
+ * `hyper` with `epochs` epochs (a quick run, a cap): an average over more final epochs than
+ * that shrinks to all of them.
+ *
+ * @example
+ * ```ts
+ * import { defaultsFor, withEpochs } from "../train/mod.ts";
+ * const quick = withEpochs(defaultsFor("twoblock"), 1);
+ * if (quick.epochs !== 1 || quick.averageEpochs !== 1) throw new Error("not shrunk");
+ * ```
+ */
+export function withEpochs(hyper: HyperParameters, epochs: number): HyperParameters {
+  const changed = { ...hyper, epochs };
+  if (changed.averageEpochs !== undefined) {
+    changed.averageEpochs = Math.min(changed.averageEpochs, epochs);
+  }
+  return changed;
+}
+
 /** A running mean of a model's weights (all of them: BatchNorm's moving statistics too). */
 export class WeightAverage {
   #sums: Float64Array[] = [];

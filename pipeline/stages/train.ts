@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { setupBackend } from "../../lib/backend/mod.ts";
 import { archByName } from "../../lib/model/mod.ts";
-import { defaultsFor, progressFor, trainFold } from "../../lib/train/mod.ts";
+import { defaultsFor, progressFor, trainFold, withEpochs } from "../../lib/train/mod.ts";
 import {
   type DataSelection,
   readStageJson,
@@ -19,9 +19,9 @@ export async function trainStage(context: StageContext, dir: string) {
   const dataset = await selectedDataset(context);
   const selection = await readStageJson<DataSelection>(context, "data", "selection.json");
   const folds = selection.folds.map((names) => names.map((n) => dataset.subjectNames.indexOf(n)));
-  const hyper = defaultsFor(options.arch);
-  if (options.quick) hyper.epochs = QUICK_EPOCHS;
-  if (options.epochs !== undefined) hyper.epochs = options.epochs;
+  let hyper = defaultsFor(options.arch);
+  if (options.quick) hyper = withEpochs(hyper, QUICK_EPOCHS);
+  if (options.epochs !== undefined) hyper = withEpochs(hyper, options.epochs);
   const job = {
     spec: archByName(options.arch),
     hyper,

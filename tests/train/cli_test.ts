@@ -60,7 +60,7 @@ Deno.test("deno task train rejects an unknown arch with exit code 2", async () =
 });
 
 Deno.test("deno task train rejects --average-epochs without --keep average", async () => {
-  const base = ["--arch", "twoblock", "--data", "x", "--out", "y", "--average-epochs", "5"];
+  const base = ["--arch", "nnom", "--data", "x", "--out", "y", "--average-epochs", "5"];
   const { code, stderr } = await trainCli(base);
   assert.equal(code, 2);
   assert.match(stderr, /--average-epochs needs --keep average/);
