@@ -3,25 +3,22 @@
  * ref/conv1d_s8.c bit for bit.
  *
  * Changes of order, all exact:
- * - Channels outside, output rows inside, so a filter's bias, shift and rounding constant stay
- *   in registers for a whole column of outputs.
- * - The window of one conv position is K·C_in contiguous bytes of x (rows are dense), and the
- *   filter is K·C_in contiguous bytes of w: one dot product, two pool positions at a time
- *   sharing the unpacked weights (iegm_dot2_s8).
+ * - The multiply-accumulates run on SXTB16 lanes with SMLAD, two products per instruction;
+ *   lane order does not matter for a sum, and every partial sum obeys the final bound.
  * - Requantization, ReLU and the pool's max commute (v ↦ relu(sat8(rshift(v + b, s))) is
- *   monotone non-decreasing), so the max is taken over the raw dot products and one
- *   requantization per output replaces one per position; the bias is added after the max
+ *   monotone non-decreasing), so the max is taken over the raw sums and one requantization per
+ *   output replaces one per position; the bias may be added before or after the max
  *   (max_j(b + d_j) = b + max_j d_j).
- * Output rows whose windows reach into the zero padding take the plain path.
  *
- * Three paths, chosen from the shape at run time:
- * - C_in = 1, stride 2, pool ≤ 4 (nnom's branches on the raw segment): the input regrouped as
- *   int16 sample pairs, so a position is J = ceil(K/2) pair products; pool 4 with K = 5, 9, 13
- *   in assembly (conv_c1s2);
- * - pool 2 with whole-word steps (nnom's mixing conv): two filters per pass, each input word
- *   unpacked once for both positions of both filters (pool2_filter_pair);
- * - everything else: one filter at a time over packed filter words (conv_column), or plain
- *   pair dot products for filters longer than 64 taps.
+ * The path is chosen from the shape at run time:
+ * - C_in = 1, stride 2, K ≤ 16, pool ≤ 4 (nnom's branches on the raw segment): the input
+ *   regrouped as int16 sample pairs, so a position is J = ceil(K/2) pair products; pool 4 with
+ *   K = 5, 9, 13 in assembly (conv_c1s2);
+ * - everything else: the input unpacked into SXTB16 lanes with the padding as zeros, filters
+ *   packed alike, and either four filters per pass over one position (dot4) or, for two-word
+ *   steps and windows of at most 16 bytes (twoblock's first conv), one filter sliding over
+ *   all positions with its weights in registers (slide_dots) (conv_lanes);
+ * and a small word-by-word loop for windows too large for the lanes' scratch (conv_plain).
  */
 #include <arm_acle.h>
 
@@ -29,197 +26,17 @@
 #include "iegm_kernels.h"
 #include "iegm_m4_simd.h"
 
-/* One output element by the plain definition, for rows that touch the padding. */
-static int8_t conv_edge(const int8_t *x, int T_in, int C_in, const int8_t *w, int32_t bias,
-                        int shift, int K, int stride, int pad_before, int to, int pool,
-                        int relu) {
-  int32_t m = -128;
-  for (int j = 0; j < pool; j++) {
-    const int t = to * pool + j;
-    int32_t acc = bias;
-    for (int k = 0; k < K; k++) {
-      const int ti = t * stride + k - pad_before;
-      if (ti < 0 || ti >= T_in) continue;
-      /* |acc| ≤ |bias| + K·C_in·2^14 ≤ 2^30. */
-      acc = iegm_dot_s8(x + ti * C_in, w + k * C_in, C_in, acc);
-    }
-    int32_t v = iegm_sat8(iegm_rshift(acc, shift));
-    if (relu && v < 0) v = 0;
-    if (v > m) m = v;
-  }
-  return (int8_t)m;
-}
-
-/* Filters of up to 4·MAX_GROUPS values (K·C_in) take the packed path: 128 bytes of stack. */
-enum { MAX_GROUPS = 16 };
-
-/*
- * Packs one filter of n int8 values for SMLAD: padded with zeros to whole groups of four, each
- * group w0 w1 w2 w3 as the two words (w0, w2) and (w1, w3) of int16 lanes, the lanes SXTB16
- * gives the input bytes. Returns the number of groups.
- */
-static int pack_filter(const int8_t *w, int n, uint32_t *packed) {
-  const int groups = (n + 3) >> 2;
-  for (int g = 0; g < groups; g++) {
-    uint32_t lanes[4];
-    for (int j = 0; j < 4; j++) {
-      lanes[j] = 4 * g + j < n ? (uint16_t)(int16_t)w[4 * g + j] : 0;
-    }
-    packed[2 * g] = lanes[0] | lanes[2] << 16;
-    packed[2 * g + 1] = lanes[1] | lanes[3] << 16;
-  }
-  return groups;
-}
-
-/* Σ over `groups` groups of x · the packed filter, for any number of groups: unrolled by
- * hand four groups per pass (-Os does not unroll loops). */
-static inline int32_t packed_dot(const int8_t *x, const uint32_t *packed, int groups) {
-  uint32_t acc = 0;
-  int g = 0;
-#define PACKED_GROUP(k)                                                 \
-  do {                                                                  \
-    const uint32_t v = iegm_load4(x + 4 * (g + (k)));                   \
-    acc = __smlad(__sxtb16(v), packed[2 * (g + (k))], acc);             \
-    acc = __smlad(iegm_sxtb16_ror8(v), packed[2 * (g + (k)) + 1], acc); \
-  } while (0)
-  for (; g + 4 <= groups; g += 4) {
-    PACKED_GROUP(0);
-    PACKED_GROUP(1);
-    PACKED_GROUP(2);
-    PACKED_GROUP(3);
-  }
-  for (; g < groups; g++) PACKED_GROUP(0);
-#undef PACKED_GROUP
-  return (int32_t)acc;
-}
-
-/* The dot product of one window. */
-__attribute__((always_inline)) static inline int32_t window_dot(const int8_t *x,
-                                                                const uint32_t *packed,
-                                                                int groups) {
-  return packed_dot(x, packed, groups);
-}
-
-/*
- * One output channel over `rows` rows: max over the pool of the window dot products, then
- * bias, one requantization, activation.
- */
-__attribute__((always_inline)) static inline void conv_column(
-    const int8_t *window, int step, int row_step, const uint32_t *packed, int groups, int pool,
-    int rows, int32_t bias, int shift, int32_t round, int relu, int8_t *out, int out_step) {
-  /* Bias and rounding constant in one addend; ReLU as a lower bound after saturation. */
-  const int32_t addend = bias + round;
-  const int32_t floor = relu ? 0 : -128;
-  const int8_t *const end = window + rows * row_step;
-  for (; window != end; window += row_step, out += out_step) {
-    int32_t best = window_dot(window, packed, groups);
-    int32_t d;
-    /* The pool's other positions, unrolled for windows of up to four (-Os does not unroll). */
-    switch (pool) {
-      default:
-        for (int j = 4; j < pool; j++) {
-          d = window_dot(window + j * step, packed, groups);
-          best = d > best ? d : best;
-        }
-        /* fallthrough */
-      case 4:
-        d = window_dot(window + 3 * step, packed, groups);
-        best = d > best ? d : best;
-        /* fallthrough */
-      case 3:
-        d = window_dot(window + 2 * step, packed, groups);
-        best = d > best ? d : best;
-        /* fallthrough */
-      case 2:
-        d = window_dot(window + step, packed, groups);
-        best = d > best ? d : best;
-        /* fallthrough */
-      case 1:
-        break;
-    }
-    /* best + bias ≤ 2^30, + 2^(shift−1) < 2^31. */
-    const int32_t v = __ssat((best + addend) >> shift, 8);
-    *out = (int8_t)(v < floor ? floor : v);
-  }
-}
-
-/*
- * max over the pool's positions j of Σ_i window[j·step + i]·filter[i] (|·| ≤ 2^29 each), two
- * positions at a time: the path for filters too long to pack.
- */
-static int32_t pooled_dot(const int8_t *window, int step, const int8_t *filter, int n,
-                          int pool) {
-  int32_t best = INT32_MIN;
-  int j = 0;
-  for (; j + 2 <= pool; j += 2) {
-    int32_t d0 = 0, d1 = 0;
-    iegm_dot2_s8(window + j * step, step, filter, n, &d0, &d1);
-    if (d0 > best) best = d0;
-    if (d1 > best) best = d1;
-  }
-  if (j < pool) {
-    const int32_t d = iegm_dot_s8(window + j * step, filter, n, 0);
-    if (d > best) best = d;
-  }
-  return best;
-}
-
-/* ---------------------------------------------------------------- pool 2, word-aligned steps */
-
-/*
- * Two filters over the interior rows with a pool window of 2 whose positions are a whole
- * number of words apart (mixing convolution: C_in = 16, stride 1): each word of the span of an
- * output row is loaded and unpacked once and feeds both positions of both filters. pk holds
- * the two filters packed by pack_filter and interleaved per group (f0 lanes, f1 lanes: four
- * words a group, G groups); s = step / 4 ≤ G words lie between the two positions.
- * Accumulators a<f><j> (filter f, position j) each sum ≤ K·C_in products of ≤ 2^14 (≤ 2^29).
- */
-#define WORD_UNPACK                   \
-  "ldr %[v], [%[x]], #4\n\t"          \
-  "sxtb16 %[lo], %[v]\n\t"            \
-  "sxtb16 %[v], %[v], ror #8\n\t"
-#define WORD_USE(P, A)                          \
-  "ldrd %[wa], %[wb], [%[" P "]], #8\n\t"       \
-  "smlad %[" A "], %[lo], %[wa], %[" A "]\n\t"  \
-  "smlad %[" A "], %[v], %[wb], %[" A "]\n\t"
-#define WORD_LOOP(BODY)                                                                       \
-  __asm__ volatile("1:\n\t" WORD_UNPACK BODY "cmp %[x], %[end]\n\t"                          \
-                   "bne 1b"                                                                   \
-                   : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11),       \
-                     [x] "+r"(px), [p] "+r"(pp), [q] "+r"(pq), [v] "=&r"(v), [lo] "=&r"(lo),  \
-                     [wa] "=&r"(wa), [wb] "=&r"(wb)                                           \
-                   : [end] "r"(end)                                                           \
-                   : "cc", "memory")
-
-static void pool2_filter_pair(const int8_t *window, int row_step, int s, const uint32_t *pk,
-                              int G, int rows, int32_t addend0, int shift0, int32_t addend1,
-                              int shift1, int32_t floor, int8_t *out0, int8_t *out1,
-                              int out_step) {
-  for (int r = 0; r < rows; r++, window += row_step, out0 += out_step, out1 += out_step) {
-    uint32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0, v, lo, wa, wb;
-    const int8_t *px = window, *end = window + 4 * s;
-    const uint32_t *pp = pk, *pq = pk;
-    /* Words only the first position reads (groups 0 .. s−1 of its window). */
-    WORD_LOOP(WORD_USE("p", "a00") WORD_USE("p", "a10"));
-    /* Words both read: group i of the first window, group i − s of the second. */
-    end = window + 4 * G;
-    WORD_LOOP(WORD_USE("p", "a00") WORD_USE("p", "a10") WORD_USE("q", "a01")
-                  WORD_USE("q", "a11"));
-    /* Words only the second position reads. */
-    end = window + 4 * (G + s);
-    WORD_LOOP(WORD_USE("q", "a01") WORD_USE("q", "a11"));
-    const int32_t best0 = (int32_t)a00 > (int32_t)a01 ? (int32_t)a00 : (int32_t)a01;
-    const int32_t best1 = (int32_t)a10 > (int32_t)a11 ? (int32_t)a10 : (int32_t)a11;
-    /* best + bias ≤ 2^30, + 2^(shift−1) < 2^31. */
-    const int32_t v0 = __ssat((best0 + addend0) >> shift0, 8);
-    const int32_t v1 = __ssat((best1 + addend1) >> shift1, 8);
-    *out0 = (int8_t)(v0 < floor ? floor : v0);
-    *out1 = (int8_t)(v1 < floor ? floor : v1);
-  }
-}
-#undef WORD_UNPACK
-#undef WORD_USE
-#undef WORD_LOOP
+/* The arguments of iegm_conv1d_s8 (iegm_kernels.h), passed on to a path as one pointer. */
+typedef struct {
+  const int8_t *x; /* [T_in, C_in] */
+  int T_in, C_in;
+  const int8_t *w; /* [C_out, K, C_in] */
+  const int32_t *bias;
+  const uint8_t *shift;
+  int C_out, K, stride, pad_before, T_out, pool, relu;
+  int8_t *y; /* [T_out, C_out] at row stride y_row_stride */
+  int y_row_stride;
+} conv_args;
 
 /* ---------------------------------------------------------------- C_in = 1, stride 2 */
 
@@ -445,6 +262,400 @@ __attribute__((noinline)) static void conv_c1s2(const int8_t *x, int T_in, const
   }
 }
 
+/* ---------------------------------------------------------------- lanes */
+
+/*
+ * Let V be x with pad_before·C_in zero bytes before it and zeros after it: conv position t is
+ * the n = K·C_in bytes of V from t·step, step = stride·C_in. V is unpacked into SXTB16 lanes
+ * (per word: bytes 0 and 2, then bytes 1 and 3), so every position, in the padding or not, is
+ * G whole groups of four bytes (bytes past n meet zero weights), and no row needs a slow path.
+ * When step is a multiple of 4, positions start on word boundaries of V and V is unpacked once
+ * per chunk of rows ("contiguous"); otherwise each position's window is unpacked on its own
+ * ("gathered"). The filters are packed the same way, four to a block, interleaved by group.
+ *
+ * Scratch: WS_SCRATCH_WORDS words of stack hold a batch of packed blocks (all of them when
+ * they fit), then the lanes of a chunk of rows (and slide_dots' dot products).
+ */
+enum { WS_SCRATCH_WORDS = 512 }; /* 2 KB */
+
+/* How a shape runs on the lanes path. */
+typedef struct {
+  int G;          /* groups of four bytes per window, even: dot4 takes pairs of groups */
+  int gathered;   /* step not a multiple of 4: each position's window unpacked on its own */
+  int slide;      /* two-word steps, G = 4: slide_dots */
+  int pos_words;  /* lane words between consecutive positions */
+  int batch;      /* packed blocks of four filters per batch */
+  int chunk_rows; /* output rows per chunk of lanes */
+} lanes_plan;
+
+/*
+ * The most conv positions whose lanes fit in `room` words: contiguous, N positions take
+ * 2·((N − 1)·step/4 + G) lane words; gathered, 2G each; slide_dots takes pairs of positions,
+ * 4 lane words and 1 dot product each, plus 4 lane words.
+ */
+static int positions_in(const lanes_plan *p, int room, int step) {
+  if (p->slide) return ((room - 4) / 5) & ~1;
+  if (p->gathered) return room / (2 * p->G);
+  const int spare = room / 2 - p->G;
+  return spare < 0 ? 0 : spare / (step >> 2) + 1;
+}
+
+/* The plan of a shape; batch = 0 when one block and one row do not fit the scratch. */
+static lanes_plan plan_lanes(int n, int step, int C_out, int pool) {
+  lanes_plan p;
+  p.G = ((n + 7) >> 3) << 1;
+  p.gathered = (step & 3) != 0;
+  p.slide = step == 8 && p.G == 4;
+  p.pos_words = p.gathered ? 2 * p.G : step >> 1;
+  /* As many blocks as leave room for one row, then as many rows as fit beside them. */
+  const int blocks = (C_out + 3) >> 2;
+  p.batch = blocks;
+  while (p.batch > 0 && positions_in(&p, WS_SCRATCH_WORDS - 8 * p.G * p.batch, step) < pool) {
+    p.batch--;
+  }
+  p.chunk_rows = positions_in(&p, WS_SCRATCH_WORDS - 8 * p.G * p.batch, step) / pool;
+  return p;
+}
+
+/* x[i .. i + 3] as a word, zero outside [0, X): a word of V at the padding or a tail. */
+static uint32_t word_at(const int8_t *x, int X, int i) {
+  uint32_t v = 0;
+  for (int k = i < 0 ? -i : 0; k < 4 && i + k < X; k++) v |= (uint32_t)(uint8_t)x[i + k] << 8 * k;
+  return v;
+}
+
+/* The lanes of `words` words of V whose first byte is x[first] (first < 0 in the padding). */
+static void unpack_lanes(const int8_t *x, int X, int first, int words, uint32_t *lanes) {
+  int j = 0;
+  for (; j < words && first + 4 * j < 0; j++, lanes += 2) {
+    const uint32_t v = word_at(x, X, first + 4 * j);
+    lanes[0] = __sxtb16(v);
+    lanes[1] = iegm_sxtb16_ror8(v);
+  }
+  /* Whole words of x, two per pass: unaligned loads. */
+  int inside = j + (X - (first + 4 * j)) / 4;
+  if (inside > words) inside = words;
+  const int8_t *p = x + first + 4 * j;
+  if (inside - j >= 2) {
+    int count = (inside - j) >> 1;
+    uint32_t v, lo;
+    __asm__("1:\n\t"
+            "ldr %[v], [%[p]], #4\n\t"
+            "sxtb16 %[lo], %[v]\n\t"
+            "sxtb16 %[v], %[v], ror #8\n\t"
+            "strd %[lo], %[v], [%[q]], #8\n\t"
+            "ldr %[v], [%[p]], #4\n\t"
+            "sxtb16 %[lo], %[v]\n\t"
+            "sxtb16 %[v], %[v], ror #8\n\t"
+            "strd %[lo], %[v], [%[q]], #8\n\t"
+            "subs %[n], %[n], #1\n\t"
+            "bne 1b"
+            : [p] "+r"(p), [q] "+r"(lanes), [n] "+r"(count), [v] "=&r"(v), [lo] "=&r"(lo)
+            : "m"(*(const int8_t(*)[4 * WS_SCRATCH_WORDS])p)
+            : "cc", "memory");
+    j += (inside - j) & ~1;
+  }
+  for (; j < inside; j++, p += 4, lanes += 2) {
+    const uint32_t v = iegm_load4(p);
+    lanes[0] = __sxtb16(v);
+    lanes[1] = iegm_sxtb16_ror8(v);
+  }
+  for (; j < words; j++, lanes += 2) {
+    const uint32_t v = word_at(x, X, first + 4 * j);
+    lanes[0] = __sxtb16(v);
+    lanes[1] = iegm_sxtb16_ror8(v);
+  }
+}
+
+/*
+ * Packs the blocks [b0, b1) of four filters of n bytes (zero filters past C_out): per block,
+ * per group g, per filter the two lane words of its bytes 4g .. 4g + 3 (zeros past n), 8·G
+ * words a block.
+ */
+static void pack_filters(const int8_t *w, int n, int C_out, int G, int b0, int b1,
+                         uint32_t *pk) {
+  for (int c = 4 * b0; c < 4 * b1; c++) {
+    const int8_t *f = w + c * n;
+    uint32_t *dst = pk + ((c >> 2) - b0) * 8 * G + (c & 3) * 2;
+    const int whole = c < C_out ? n >> 2 : 0; /* groups of four real bytes */
+    int g = 0;
+    for (; g < whole; g++, dst += 8) {
+      const uint32_t v = iegm_load4(f + 4 * g);
+      dst[0] = __sxtb16(v);
+      dst[1] = iegm_sxtb16_ror8(v);
+    }
+    for (; g < G; g++, dst += 8) { /* the tail, zero groups, zero filters */
+      const uint32_t v = c < C_out ? word_at(f, n, 4 * g) : 0;
+      dst[0] = __sxtb16(v);
+      dst[1] = iegm_sxtb16_ror8(v);
+    }
+  }
+}
+
+/* sat8(v >> shift), with ReLU max(sat8(·), 0) = USAT(·, 7); v already holds the addend. */
+__attribute__((always_inline)) static inline int8_t saturate(int32_t v, int shift, int relu) {
+  return (int8_t)(relu ? __usat(v >> shift, 7) : __ssat(v >> shift, 8));
+}
+
+/* ------------------------------------------------ four filters per pass */
+
+/*
+ * The running state of one block of four filters over a row: the sums (max over the pool
+ * window so far), and each filter's bias plus rounding constant and shift.
+ */
+typedef struct {
+  int32_t best[4];
+  int32_t addend[4]; /* bias + 2^(shift−1) (0 for shift 0) */
+  int32_t shift[4];
+} block_state;
+
+/*
+ * dot4: the sums of one position with a block of four packed filters over `pairs` pairs of
+ * groups, a_f = addend[f] + Σ_g lanes[g]·pk[g][f] (the addend first: adding it commutes with
+ * the max over a pool window), stored to best[f] for the first position of a window (`first`
+ * ≠ 0), else merged into it by max. |a_f| ≤ |bias| + K·C_in·2^14 + 2^29 < 2^31. Per group one
+ * LDRD of input lanes and per filter one LDRD of weights and two SMLAD. Assembly: the
+ * compiler does not keep the four sums, two lanes, two weights and the pointers in registers.
+ */
+#define DOT4_FILTER(A)                         \
+  "ldrd %[wa], %[wb], [%[w]], #8\n\t"          \
+  "smlad %[" A "], %[l0], %[wa], %[" A "]\n\t" \
+  "smlad %[" A "], %[l1], %[wb], %[" A "]\n\t"
+#define DOT4_GROUP                  \
+  "ldrd %[l0], %[l1], [%[x]], #8\n\t" \
+  DOT4_FILTER("a0") DOT4_FILTER("a1") DOT4_FILTER("a2") DOT4_FILTER("a3")
+#define MAX_INTO(A, B) "cmp %[" A "], %[" B "]\n\tit lt\n\tmovlt %[" A "], %[" B "]\n\t"
+
+static inline void dot4(const uint32_t *lanes, const uint32_t *pk, int pairs, int first,
+                        block_state *st) {
+  uint32_t a0, a1, a2, a3, l0, l1, wa, wb;
+  const uint32_t *px = lanes, *pw = pk;
+  __asm__("ldrd %[a0], %[a1], [%[s], #16]\n\t"
+          "ldrd %[a2], %[a3], [%[s], #24]\n\t"
+          "1:\n\t" DOT4_GROUP DOT4_GROUP
+          "subs %[n], %[n], #1\n\t"
+          "bne 1b\n\t"
+          "cbnz %[first], 2f\n\t"
+          "ldrd %[wa], %[wb], [%[s]]\n\t"
+          MAX_INTO("a0", "wa") MAX_INTO("a1", "wb")
+          "ldrd %[wa], %[wb], [%[s], #8]\n\t"
+          MAX_INTO("a2", "wa") MAX_INTO("a3", "wb")
+          "2:\n\t"
+          "strd %[a0], %[a1], [%[s]]\n\t"
+          "strd %[a2], %[a3], [%[s], #8]"
+          : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [l0] "=&r"(l0),
+            [l1] "=&r"(l1), [wa] "=&r"(wa), [wb] "=&r"(wb), [x] "+r"(px), [w] "+r"(pw),
+            [n] "+r"(pairs), "+m"(*st)
+          : [s] "r"(st), [first] "l"(first), /* cbnz takes r0–r7 */
+            "m"(*(const uint32_t(*)[WS_SCRATCH_WORDS])lanes),
+            "m"(*(const uint32_t(*)[WS_SCRATCH_WORDS])pk)
+          : "cc");
+}
+#undef DOT4_FILTER
+#undef DOT4_GROUP
+#undef MAX_INTO
+
+/* out[f] = requantized best[f] for the block's `count` real filters: its own function, so that
+ * its few values stay in registers (the assembly beside it takes them all), and unrolled for
+ * whole blocks (-Os does not unroll). */
+__attribute__((always_inline)) static inline void store_act(const block_state *st, int count,
+                                                            const int relu, int8_t *out) {
+  if (count == 4) {
+    out[0] = saturate(st->best[0], st->shift[0], relu);
+    out[1] = saturate(st->best[1], st->shift[1], relu);
+    out[2] = saturate(st->best[2], st->shift[2], relu);
+    out[3] = saturate(st->best[3], st->shift[3], relu);
+  } else {
+    for (int f = 0; f < count; f++) out[f] = saturate(st->best[f], st->shift[f], relu);
+  }
+}
+
+__attribute__((noinline)) static void store_block(const block_state *st, int count, int relu,
+                                                  int8_t *out) {
+  if (relu) {
+    store_act(st, count, 1, out);
+  } else {
+    store_act(st, count, 0, out);
+  }
+}
+
+/*
+ * Output rows [0, rows) of one block of four filters (`count` of them real): row r's pool
+ * position j starts (r·pool + j)·pos_words words into `lanes`. The max over the pool is taken
+ * on the sums, then one requantization.
+ */
+__attribute__((noinline)) static void block_rows(const uint32_t *lanes, int pos_words,
+                                                 const uint32_t *pk, int pairs, int pool,
+                                                 int rows, block_state *st, int count, int relu,
+                                                 int8_t *out, int out_step) {
+  const int row_words = pool * pos_words;
+  for (const uint32_t *const end = lanes + rows * row_words; lanes != end; lanes += row_words) {
+    for (int j = 0; j < pool; j++) dot4(lanes + j * pos_words, pk, pairs, j == 0, st);
+    store_block(st, count, relu, out);
+    out += out_step;
+  }
+}
+
+/* ------------------------------------------------ one filter sliding */
+
+/*
+ * slide_dots: dots[t] for t < positions (even) of one filter whose lanes W0 .. W7 are w[0],
+ * w[1], w[8], w[9], w[16], w[17], w[24], w[25] (its column of a packed block of four groups),
+ * with two-word steps: position t is lane words 4t .. 4t + 7, so the half that ends position t
+ * begins position t + 1. With the eight weights in registers, each loaded pair of lanes feeds
+ * both: per position two LDRD, eight SMLAD and a store. Each dot ≤ 16 products of ≤ 2^14.
+ */
+#define SLIDE_HALF(A, B)                       \
+  "ldrd %[l0], %[l1], [%[x]], #8\n\t"          \
+  "smlad %[" A "], %[l0], %[w4], %[" A "]\n\t" \
+  "smlad %[" A "], %[l1], %[w5], %[" A "]\n\t" \
+  "smuad %[" B "], %[l0], %[w0]\n\t"           \
+  "smlad %[" B "], %[l1], %[w1], %[" B "]\n\t" \
+  "ldrd %[l0], %[l1], [%[x]], #8\n\t"          \
+  "smlad %[" A "], %[l0], %[w6], %[" A "]\n\t" \
+  "smlad %[" A "], %[l1], %[w7], %[" A "]\n\t" \
+  "smlad %[" B "], %[l0], %[w2], %[" B "]\n\t" \
+  "smlad %[" B "], %[l1], %[w3], %[" B "]\n\t" \
+  "str %[" A "], [%[q]], #4\n\t"
+
+__attribute__((noinline)) static void slide_dots(const uint32_t *lanes, const uint32_t *w,
+                                                 int positions, int32_t *dots) {
+  const int32_t *const end = dots + positions;
+  uint32_t w0, w1, w2, w3, w4, w5, w6, w7, a, b, l1, l0 = (uint32_t)w;
+  const uint32_t *px = lanes;
+  int32_t *pq = dots;
+  /* 14 registers: the weights, two lanes, two sums, two pointers; `end` stays in memory. */
+  __asm__ volatile(
+      "ldrd %[w0], %[w1], [%[l0]]\n\t"
+      "ldrd %[w2], %[w3], [%[l0], #32]\n\t"
+      "ldrd %[w4], %[w5], [%[l0], #64]\n\t"
+      "ldrd %[w6], %[w7], [%[l0], #96]\n\t"
+      "ldrd %[l0], %[l1], [%[x]], #8\n\t" /* the first half of position 0 */
+      "smuad %[a], %[l0], %[w0]\n\t"
+      "smlad %[a], %[l1], %[w1], %[a]\n\t"
+      "ldrd %[l0], %[l1], [%[x]], #8\n\t"
+      "smlad %[a], %[l0], %[w2], %[a]\n\t"
+      "smlad %[a], %[l1], %[w3], %[a]\n\t"
+      "1:\n\t" SLIDE_HALF("a", "b") SLIDE_HALF("b", "a")
+      "ldr %[l0], %[end]\n\t"
+      "cmp %[q], %[l0]\n\t"
+      "bne 1b"
+      : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3), [w4] "=&r"(w4),
+        [w5] "=&r"(w5), [w6] "=&r"(w6), [w7] "=&r"(w7), [a] "=&r"(a), [b] "=&r"(b),
+        [l0] "+&r"(l0), [l1] "=&r"(l1), [x] "+&r"(px), [q] "+&r"(pq)
+      : [end] "m"(end)
+      : "cc", "memory");
+}
+#undef SLIDE_HALF
+
+/* out[r·out_step] = saturate(addend + max of dots[r·pool .. r·pool + pool − 1]), r < rows. */
+__attribute__((always_inline)) static inline void pool_rows_act(const int32_t *dots,
+                                                                const int pool, int rows,
+                                                                int32_t addend, int shift,
+                                                                const int relu, int8_t *out,
+                                                                int out_step) {
+  for (const int32_t *const end = dots + rows * pool; dots != end; dots += pool) {
+    int32_t best = dots[0];
+    for (int j = 1; j < pool; j++) best = dots[j] > best ? dots[j] : best;
+    /* best + bias ≤ 2^30, + 2^(shift−1) < 2^31. */
+    *out = saturate(best + addend, shift, relu);
+    out += out_step;
+  }
+}
+
+/* Pool 4 (twoblock's first conv) as its own loop: no per-row dispatch. */
+static void pool_rows(const int32_t *dots, int pool, int rows, int32_t addend, int shift,
+                      int relu, int8_t *out, int out_step) {
+  if (pool == 4 && relu) {
+    pool_rows_act(dots, 4, rows, addend, shift, 1, out, out_step);
+  } else if (pool == 4) {
+    pool_rows_act(dots, 4, rows, addend, shift, 0, out, out_step);
+  } else {
+    pool_rows_act(dots, pool, rows, addend, shift, relu, out, out_step);
+  }
+}
+
+/* ------------------------------------------------ the lanes path */
+
+__attribute__((noinline)) static void conv_lanes(const conv_args *a, const lanes_plan *p) {
+  const int8_t *const x = a->x, *const w = a->w;
+  const int32_t *const bias = a->bias;
+  const uint8_t *const shift = a->shift;
+  const int C_in = a->C_in, C_out = a->C_out, pad_before = a->pad_before, T_out = a->T_out;
+  const int pool = a->pool, relu = a->relu, y_row_stride = a->y_row_stride;
+  int8_t *const y = a->y;
+  uint32_t scratch[WS_SCRATCH_WORDS];
+  const int n = a->K * C_in, step = a->stride * C_in, X = a->T_in * C_in, G = p->G;
+  const int blocks = (C_out + 3) >> 2;
+  uint32_t *const pk = scratch, *const lanes = scratch + 8 * G * p->batch;
+  block_state st;
+  for (int b0 = 0; b0 < blocks; b0 += p->batch) {
+    const int b1 = b0 + p->batch < blocks ? b0 + p->batch : blocks;
+    const int c_end = 4 * b1 < C_out ? 4 * b1 : C_out;
+    pack_filters(w, n, C_out, G, b0, b1, pk);
+    for (int r0 = 0; r0 < T_out; r0 += p->chunk_rows) {
+      const int rows = T_out - r0 < p->chunk_rows ? T_out - r0 : p->chunk_rows;
+      const int positions = rows * pool, first = r0 * pool * step - pad_before * C_in;
+      int8_t *const out = y + r0 * y_row_stride;
+      if (p->slide) {
+        const int even = (positions + 1) & ~1;
+        int32_t *const dots = (int32_t *)lanes + 4 * even + 4;
+        unpack_lanes(x, X, first, 2 * even + 2, lanes);
+        for (int c = 4 * b0; c < c_end; c++) {
+          slide_dots(lanes, pk + ((c >> 2) - b0) * 8 * G + (c & 3) * 2, even, dots);
+          pool_rows(dots, pool, rows, bias[c] + iegm_round_of(shift[c]), shift[c], relu,
+                    out + c, y_row_stride);
+        }
+        continue;
+      }
+      if (p->gathered) {
+        for (int t = 0; t < positions; t++) {
+          unpack_lanes(x, X, first + t * step, G, lanes + t * 2 * G);
+        }
+      } else {
+        unpack_lanes(x, X, first, ((positions - 1) * step >> 2) + G, lanes);
+      }
+      for (int c0 = 4 * b0; c0 < c_end; c0 += 4) {
+        const int count = C_out - c0 < 4 ? C_out - c0 : 4;
+        for (int f = 0; f < 4; f++) { /* a zero filter's sums are never stored */
+          st.addend[f] = f < count ? bias[c0 + f] + iegm_round_of(shift[c0 + f]) : 0;
+          st.shift[f] = f < count ? shift[c0 + f] : 0;
+        }
+        block_rows(lanes, p->pos_words, pk + ((c0 >> 2) - b0) * 8 * G, G >> 1, pool, rows, &st,
+                   count, relu, out + c0, y_row_stride);
+      }
+    }
+  }
+}
+
+/* ---------------------------------------------------------------- plain */
+
+/*
+ * Windows too large for the lanes' scratch (K·C_in above about 200 bytes; no model of the
+ * project comes near): each position's sum word by word from V, small rather than fast.
+ */
+__attribute__((noinline)) static void conv_plain(const conv_args *a) {
+  const int C_in = a->C_in, pool = a->pool;
+  const int n = a->K * C_in, step = a->stride * C_in, X = a->T_in * C_in;
+  for (int t = 0; t < a->T_out * pool; t++) {
+    const int first = t * step - a->pad_before * C_in;
+    for (int c = 0; c < a->C_out; c++) {
+      uint32_t acc = 0; /* |Σ| ≤ K·C_in·2^14 ≤ 2^29 */
+      for (int i = 0; i < n; i += 4) {
+        const uint32_t v = word_at(a->x, X, first + i), f = word_at(a->w + c * n, n, i);
+        acc = __smlad(__sxtb16(v), __sxtb16(f), acc);
+        acc = __smlad(iegm_sxtb16_ror8(v), iegm_sxtb16_ror8(f), acc);
+      }
+      /* The pool's max on the outputs (requantization is monotone): each window's first
+       * position stores, the others merge. */
+      int8_t *out = a->y + (t / pool) * a->y_row_stride + c;
+      const int s = a->shift[c];
+      const int8_t v = saturate((int32_t)acc + a->bias[c] + iegm_round_of(s), s, a->relu);
+      if (t % pool == 0 || v > *out) *out = v;
+    }
+  }
+}
+
 void iegm_conv1d_s8(const int8_t *x, int T_in, int C_in, const int8_t *w, const int32_t *bias,
                     const uint8_t *shift, int C_out, int K, int stride, int pad_before, int T_out,
                     int pool, int relu, int8_t *y, int y_row_stride) {
@@ -453,75 +664,12 @@ void iegm_conv1d_s8(const int8_t *x, int T_in, int C_in, const int8_t *w, const 
               y_row_stride);
     return;
   }
-  const int n = K * C_in;
-  const int step = stride * C_in;   /* bytes between consecutive positions' windows */
-  const int row_step = pool * step; /* bytes between consecutive output rows' windows */
-  const int groups = (n + 3) >> 2;
-  const int packed_path = groups <= MAX_GROUPS;
-  /* The bytes one output row reads: its pool windows, rounded up to whole groups when packed. */
-  const int span = (pool - 1) * step + (packed_path ? 4 * groups : n);
-  /* Rows [to_first, to_end) read only inside x; the others touch the padding (or would read
-   * past x) and take the plain path. */
-  int to_first = 0;
-  while (to_first < T_out && to_first * pool * stride - pad_before < 0) to_first++;
-  int to_end = T_out;
-  while (to_end > to_first &&
-         ((to_end - 1) * pool * stride - pad_before) * C_in + span > T_in * C_in) {
-    to_end--;
-  }
-  uint32_t packed[2 * MAX_GROUPS];
-  /* Filters two at a time when the pool's two windows are whole words apart and overlap. */
-  const int pairs_path = packed_path && pool == 2 && (n & 3) == 0 && (step & 3) == 0 &&
-                         step >> 2 < groups; /* every loop below runs at least once */
-  if (pairs_path && to_end > to_first) {
-    uint32_t packed1[2 * MAX_GROUPS], pk[4 * MAX_GROUPS];
-    const int8_t *window = x + (to_first * pool * stride - pad_before) * C_in;
-    for (int c = 0; c < C_out; c += 2) {
-      const int c1 = c + 1 < C_out ? c + 1 : c; /* an odd last filter is paired with itself */
-      pack_filter(w + c * n, n, packed);
-      pack_filter(w + c1 * n, n, packed1);
-      for (int g = 0; g < groups; g++) {
-        pk[4 * g] = packed[2 * g];
-        pk[4 * g + 1] = packed[2 * g + 1];
-        pk[4 * g + 2] = packed1[2 * g];
-        pk[4 * g + 3] = packed1[2 * g + 1];
-      }
-      pool2_filter_pair(window, row_step, step >> 2, pk, groups, to_end - to_first,
-                        bias[c] + iegm_round_of(shift[c]), shift[c],
-                        bias[c1] + iegm_round_of(shift[c1]), shift[c1], relu ? 0 : -128,
-                        y + to_first * y_row_stride + c, y + to_first * y_row_stride + c1,
-                        y_row_stride);
-    }
-  }
-  for (int c = 0; c < C_out; c++) {
-    const int8_t *filter = w + c * n;
-    const int32_t b = bias[c];
-    const int s = shift[c];
-    const int32_t round = iegm_round_of(s);
-    for (int to = 0; to < to_first; to++) {
-      y[to * y_row_stride + c] =
-          conv_edge(x, T_in, C_in, filter, b, s, K, stride, pad_before, to, pool, relu);
-    }
-    const int8_t *window = x + (to_first * pool * stride - pad_before) * C_in;
-    int8_t *out = y + to_first * y_row_stride + c;
-    const int rows = to_end - to_first;
-    if (pairs_path) {
-      /* done above */
-    } else if (packed_path) {
-      pack_filter(filter, n, packed);
-      conv_column(window, step, row_step, packed, groups, pool, rows, b, s, round, relu, out,
-                  y_row_stride);
-    } else {
-      for (int r = 0; r < rows; r++) {
-        const int32_t v = iegm_rshift_r(pooled_dot(window, step, filter, n, pool) + b, s, round);
-        *out = (int8_t)(relu ? __usat(v, 7) : __ssat(v, 8));
-        window += row_step;
-        out += y_row_stride;
-      }
-    }
-    for (int to = to_end; to < T_out; to++) {
-      y[to * y_row_stride + c] =
-          conv_edge(x, T_in, C_in, filter, b, s, K, stride, pad_before, to, pool, relu);
-    }
+  const conv_args a = {x,      T_in,       C_in,  w,    bias, shift, C_out,       K,
+                       stride, pad_before, T_out, pool, relu, y,     y_row_stride};
+  const lanes_plan plan = plan_lanes(K * C_in, stride * C_in, C_out, pool);
+  if (plan.batch > 0) {
+    conv_lanes(&a, &plan);
+  } else {
+    conv_plain(&a);
   }
 }
