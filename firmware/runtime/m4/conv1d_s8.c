@@ -289,15 +289,21 @@ typedef struct {
 } lanes_plan;
 
 /*
- * The most conv positions whose lanes fit in `room` words: contiguous, N positions take
- * 2·((N − 1)·step/4 + G) lane words; gathered, 2G each; slide_dots takes pairs of positions,
- * 4 lane words and 1 dot product each, plus 4 lane words.
+ * Lane words of a chunk of N conv positions: contiguous, 2·((N − 1)·step/4 + G); gathered, 2G
+ * per position; slide_dots (N even), 4 per position and 4 more. The chunk's sums follow them,
+ * 4 words per position.
  */
+static int lane_words(const lanes_plan *p, int N, int step) {
+  if (p->slide) return 4 * N + 4;
+  return p->gathered ? 2 * p->G * N : 2 * ((N - 1) * (step >> 2) + p->G);
+}
+
+/* The most positions whose lanes and sums fit in `room` words (the inverse of the above). */
 static int positions_in(const lanes_plan *p, int room, int step) {
-  if (p->slide) return ((room - 4) / 5) & ~1;
-  if (p->gathered) return room / (2 * p->G);
-  const int spare = room / 2 - p->G;
-  return spare < 0 ? 0 : spare / (step >> 2) + 1;
+  if (p->slide) return ((room - 4) / 8) & ~1;
+  if (p->gathered) return room / (2 * p->G + 4);
+  const int s4 = step >> 2, spare = room - 2 * p->G + 2 * s4;
+  return spare < 0 ? 0 : spare / (2 * s4 + 4);
 }
 
 /* The plan of a shape; batch = 0 when one block and one row do not fit the scratch. */
@@ -400,22 +406,12 @@ __attribute__((always_inline)) static inline int8_t saturate(int32_t v, int shif
 /* ------------------------------------------------ four filters per pass */
 
 /*
- * The running state of one block of four filters over a row: the sums (max over the pool
- * window so far), and each filter's bias plus rounding constant and shift.
- */
-typedef struct {
-  int32_t best[4];
-  int32_t addend[4]; /* bias + 2^(shift−1) (0 for shift 0) */
-  int32_t shift[4];
-} block_state;
-
-/*
- * dot4: the sums of one position with a block of four packed filters over `pairs` pairs of
- * groups, a_f = addend[f] + Σ_g lanes[g]·pk[g][f] (the addend first: adding it commutes with
- * the max over a pool window), stored to best[f] for the first position of a window (`first`
- * ≠ 0), else merged into it by max. |a_f| ≤ |bias| + K·C_in·2^14 + 2^29 < 2^31. Per group one
- * LDRD of input lanes and per filter one LDRD of weights and two SMLAD. Assembly: the
- * compiler does not keep the four sums, two lanes, two weights and the pointers in registers.
+ * dot4: sums[4t + f] = Σ_g lanes_t[g]·pk[g][f] for the positions t < positions of a chunk and
+ * the four filters f of a packed block, position t's lanes starting t·pos_words words into
+ * `lanes`. Per group one LDRD of input lanes and per filter one LDRD of weights and two SMLAD;
+ * each sum ≤ K·C_in products of ≤ 2^14 (≤ 2^29). Assembly: the compiler does not keep the four
+ * sums, two lanes, two weights and the pointers in registers by itself; the loop's constants
+ * stay in memory.
  */
 #define DOT4_FILTER(A)                         \
   "ldrd %[wa], %[wb], [%[w]], #8\n\t"          \
@@ -424,86 +420,51 @@ typedef struct {
 #define DOT4_GROUP                  \
   "ldrd %[l0], %[l1], [%[x]], #8\n\t" \
   DOT4_FILTER("a0") DOT4_FILTER("a1") DOT4_FILTER("a2") DOT4_FILTER("a3")
-#define MAX_INTO(A, B) "cmp %[" A "], %[" B "]\n\tit lt\n\tmovlt %[" A "], %[" B "]\n\t"
 
-static inline void dot4(const uint32_t *lanes, const uint32_t *pk, int pairs, int first,
-                        block_state *st) {
-  uint32_t a0, a1, a2, a3, l0, l1, wa, wb;
-  const uint32_t *px = lanes, *pw = pk;
-  __asm__("ldrd %[a0], %[a1], [%[s], #16]\n\t"
-          "ldrd %[a2], %[a3], [%[s], #24]\n\t"
-          "1:\n\t" DOT4_GROUP DOT4_GROUP
+__attribute__((noinline)) static void dot4(const uint32_t *lanes, int pos_words,
+                                           const uint32_t *pk, int pairs, int positions,
+                                           int32_t *sums) {
+  const int32_t *const end = sums + 4 * positions;
+  const int skip = 4 * pos_words - 16 * pairs; /* from a window's end to the next window */
+  uint32_t a0, a1, a2, a3, l0, l1, wa, wb, n;
+  const uint32_t *px = lanes, *pw;
+  int32_t *pq = sums;
+  /* volatile: its result is the memory it writes, which no operand names. */
+  __asm__ volatile("1:\n\t"
+          "ldr %[w], %[pk]\n\t"
+          "ldr %[n], %[pairs]\n\t"
+          "movs %[a0], #0\n\t"
+          "movs %[a1], #0\n\t"
+          "movs %[a2], #0\n\t"
+          "movs %[a3], #0\n\t"
+          "2:\n\t" DOT4_GROUP DOT4_GROUP
           "subs %[n], %[n], #1\n\t"
-          "bne 1b\n\t"
-          "cbnz %[first], 2f\n\t"
-          "ldrd %[wa], %[wb], [%[s]]\n\t"
-          MAX_INTO("a0", "wa") MAX_INTO("a1", "wb")
-          "ldrd %[wa], %[wb], [%[s], #8]\n\t"
-          MAX_INTO("a2", "wa") MAX_INTO("a3", "wb")
-          "2:\n\t"
-          "strd %[a0], %[a1], [%[s]]\n\t"
-          "strd %[a2], %[a3], [%[s], #8]"
+          "bne 2b\n\t"
+          "strd %[a0], %[a1], [%[q]], #8\n\t"
+          "strd %[a2], %[a3], [%[q]], #8\n\t"
+          "ldr %[wa], %[skip]\n\t"
+          "add %[x], %[x], %[wa]\n\t"
+          "ldr %[wa], %[end]\n\t"
+          "cmp %[q], %[wa]\n\t"
+          "bne 1b"
           : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [l0] "=&r"(l0),
-            [l1] "=&r"(l1), [wa] "=&r"(wa), [wb] "=&r"(wb), [x] "+r"(px), [w] "+r"(pw),
-            [n] "+r"(pairs), "+m"(*st)
-          : [s] "r"(st), [first] "l"(first), /* cbnz takes r0–r7 */
-            "m"(*(const uint32_t(*)[WS_SCRATCH_WORDS])lanes),
-            "m"(*(const uint32_t(*)[WS_SCRATCH_WORDS])pk)
-          : "cc");
+            [l1] "=&r"(l1), [wa] "=&r"(wa), [wb] "=&r"(wb), [x] "+&r"(px), [w] "=&r"(pw),
+            [n] "=&r"(n), [q] "+&r"(pq)
+          : [pk] "m"(pk), [pairs] "m"(pairs), [skip] "m"(skip), [end] "m"(end)
+          : "cc", "memory");
 }
 #undef DOT4_FILTER
 #undef DOT4_GROUP
-#undef MAX_INTO
-
-/* out[f] = requantized best[f] for the block's `count` real filters: its own function, so that
- * its few values stay in registers (the assembly beside it takes them all), and unrolled for
- * whole blocks (-Os does not unroll). */
-__attribute__((always_inline)) static inline void store_act(const block_state *st, int count,
-                                                            const int relu, int8_t *out) {
-  if (count == 4) {
-    out[0] = saturate(st->best[0], st->shift[0], relu);
-    out[1] = saturate(st->best[1], st->shift[1], relu);
-    out[2] = saturate(st->best[2], st->shift[2], relu);
-    out[3] = saturate(st->best[3], st->shift[3], relu);
-  } else {
-    for (int f = 0; f < count; f++) out[f] = saturate(st->best[f], st->shift[f], relu);
-  }
-}
-
-__attribute__((noinline)) static void store_block(const block_state *st, int count, int relu,
-                                                  int8_t *out) {
-  if (relu) {
-    store_act(st, count, 1, out);
-  } else {
-    store_act(st, count, 0, out);
-  }
-}
-
-/*
- * Output rows [0, rows) of one block of four filters (`count` of them real): row r's pool
- * position j starts (r·pool + j)·pos_words words into `lanes`. The max over the pool is taken
- * on the sums, then one requantization.
- */
-__attribute__((noinline)) static void block_rows(const uint32_t *lanes, int pos_words,
-                                                 const uint32_t *pk, int pairs, int pool,
-                                                 int rows, block_state *st, int count, int relu,
-                                                 int8_t *out, int out_step) {
-  const int row_words = pool * pos_words;
-  for (const uint32_t *const end = lanes + rows * row_words; lanes != end; lanes += row_words) {
-    for (int j = 0; j < pool; j++) dot4(lanes + j * pos_words, pk, pairs, j == 0, st);
-    store_block(st, count, relu, out);
-    out += out_step;
-  }
-}
 
 /* ------------------------------------------------ one filter sliding */
 
 /*
- * slide_dots: dots[t] for t < positions (even) of one filter whose lanes W0 .. W7 are w[0],
+ * slide_dots: sums[4t] for t < positions (even) of one filter whose lanes W0 .. W7 are w[0],
  * w[1], w[8], w[9], w[16], w[17], w[24], w[25] (its column of a packed block of four groups),
  * with two-word steps: position t is lane words 4t .. 4t + 7, so the half that ends position t
  * begins position t + 1. With the eight weights in registers, each loaded pair of lanes feeds
- * both: per position two LDRD, eight SMLAD and a store. Each dot ≤ 16 products of ≤ 2^14.
+ * both: per position two LDRD, eight SMLAD and a store. Each sum ≤ 16 products of ≤ 2^14. The
+ * sums go to every fourth word, dot4's layout, so that one requantization serves both.
  */
 #define SLIDE_HALF(A, B)                       \
   "ldrd %[l0], %[l1], [%[x]], #8\n\t"          \
@@ -516,14 +477,14 @@ __attribute__((noinline)) static void block_rows(const uint32_t *lanes, int pos_
   "smlad %[" A "], %[l1], %[w7], %[" A "]\n\t" \
   "smlad %[" B "], %[l0], %[w2], %[" B "]\n\t" \
   "smlad %[" B "], %[l1], %[w3], %[" B "]\n\t" \
-  "str %[" A "], [%[q]], #4\n\t"
+  "str %[" A "], [%[q]], #16\n\t"
 
 __attribute__((noinline)) static void slide_dots(const uint32_t *lanes, const uint32_t *w,
-                                                 int positions, int32_t *dots) {
-  const int32_t *const end = dots + positions;
+                                                 int positions, int32_t *sums) {
+  const int32_t *const end = sums + 4 * positions;
   uint32_t w0, w1, w2, w3, w4, w5, w6, w7, a, b, l1, l0 = (uint32_t)w;
   const uint32_t *px = lanes;
-  int32_t *pq = dots;
+  int32_t *pq = sums;
   /* 14 registers: the weights, two lanes, two sums, two pointers; `end` stays in memory. */
   __asm__ volatile(
       "ldrd %[w0], %[w1], [%[l0]]\n\t"
@@ -548,30 +509,49 @@ __attribute__((noinline)) static void slide_dots(const uint32_t *lanes, const ui
 }
 #undef SLIDE_HALF
 
-/* out[r·out_step] = saturate(addend + max of dots[r·pool .. r·pool + pool − 1]), r < rows. */
-__attribute__((always_inline)) static inline void pool_rows_act(const int32_t *dots,
-                                                                const int pool, int rows,
-                                                                int32_t addend, int shift,
-                                                                const int relu, int8_t *out,
-                                                                int out_step) {
-  for (const int32_t *const end = dots + rows * pool; dots != end; dots += pool) {
-    int32_t best = dots[0];
-    for (int j = 1; j < pool; j++) best = dots[j] > best ? dots[j] : best;
-    /* best + bias ≤ 2^30, + 2^(shift−1) < 2^31. */
+/* ------------------------------------------------ requantization */
+
+/* The block's bias plus rounding constant, and shift, per filter: rshift(v + b, s) is
+ * (v + addend) >> shift. */
+typedef struct {
+  int32_t addend[4];
+  int32_t shift[4];
+} block_requant;
+
+/*
+ * out[r·out_step] = saturate(addend + max_{j<pool} sums[4(r·pool + j)]) for r < rows: one
+ * filter's outputs. best + bias ≤ 2^30, + 2^(shift−1) < 2^31.
+ */
+__attribute__((always_inline)) static inline void pool_rows(const int32_t *sums, const int pool,
+                                                            int rows, int32_t addend,
+                                                            int shift, const int relu,
+                                                            int8_t *out, int out_step) {
+  for (const int32_t *const end = sums + 4 * rows * pool; sums != end; sums += 4 * pool) {
+    int32_t best = sums[0];
+    for (int j = 1; j < pool; j++) best = sums[4 * j] > best ? sums[4 * j] : best;
     *out = saturate(best + addend, shift, relu);
     out += out_step;
   }
 }
 
-/* Pool 4 (twoblock's first conv) as its own loop: no per-row dispatch. */
-static void pool_rows(const int32_t *dots, int pool, int rows, int32_t addend, int shift,
-                      int relu, int8_t *out, int out_step) {
-  if (pool == 4 && relu) {
-    pool_rows_act(dots, 4, rows, addend, shift, 1, out, out_step);
-  } else if (pool == 4) {
-    pool_rows_act(dots, 4, rows, addend, shift, 0, out, out_step);
-  } else {
-    pool_rows_act(dots, pool, rows, addend, shift, relu, out, out_step);
+/*
+ * The outputs of a chunk's rows for the `count` real filters of a block, from its sums. Pool 4
+ * with ReLU (twoblock's first conv) and pool 1 (its second) are loops of their own: no
+ * per-row dispatch.
+ */
+__attribute__((noinline)) static void requantize_block(const int32_t *sums, int pool, int rows,
+                                                       const block_requant *q, int count,
+                                                       int relu, int8_t *out, int out_step) {
+  for (int f = 0; f < count; f++) {
+    const int32_t addend = q->addend[f];
+    const int shift = q->shift[f];
+    if (pool == 4 && relu) {
+      pool_rows(sums + f, 4, rows, addend, shift, 1, out + f, out_step);
+    } else if (pool == 1 && relu) {
+      pool_rows(sums + f, 1, rows, addend, shift, 1, out + f, out_step);
+    } else {
+      pool_rows(sums + f, pool, rows, addend, shift, relu, out + f, out_step);
+    }
   }
 }
 
@@ -588,41 +568,39 @@ __attribute__((noinline)) static void conv_lanes(const conv_args *a, const lanes
   const int n = a->K * C_in, step = a->stride * C_in, X = a->T_in * C_in, G = p->G;
   const int blocks = (C_out + 3) >> 2;
   uint32_t *const pk = scratch, *const lanes = scratch + 8 * G * p->batch;
-  block_state st;
+  block_requant q;
   for (int b0 = 0; b0 < blocks; b0 += p->batch) {
     const int b1 = b0 + p->batch < blocks ? b0 + p->batch : blocks;
-    const int c_end = 4 * b1 < C_out ? 4 * b1 : C_out;
     pack_filters(w, n, C_out, G, b0, b1, pk);
     for (int r0 = 0; r0 < T_out; r0 += p->chunk_rows) {
       const int rows = T_out - r0 < p->chunk_rows ? T_out - r0 : p->chunk_rows;
-      const int positions = rows * pool, first = r0 * pool * step - pad_before * C_in;
-      int8_t *const out = y + r0 * y_row_stride;
+      const int first = r0 * pool * step - pad_before * C_in;
+      /* slide_dots takes pairs of positions */
+      const int positions = p->slide ? (rows * pool + 1) & ~1 : rows * pool;
       if (p->slide) {
-        const int even = (positions + 1) & ~1;
-        int32_t *const dots = (int32_t *)lanes + 4 * even + 4;
-        unpack_lanes(x, X, first, 2 * even + 2, lanes);
-        for (int c = 4 * b0; c < c_end; c++) {
-          slide_dots(lanes, pk + ((c >> 2) - b0) * 8 * G + (c & 3) * 2, even, dots);
-          pool_rows(dots, pool, rows, bias[c] + iegm_round_of(shift[c]), shift[c], relu,
-                    out + c, y_row_stride);
-        }
-        continue;
-      }
-      if (p->gathered) {
+        unpack_lanes(x, X, first, 2 * positions + 2, lanes);
+      } else if (p->gathered) {
         for (int t = 0; t < positions; t++) {
           unpack_lanes(x, X, first + t * step, G, lanes + t * 2 * G);
         }
       } else {
         unpack_lanes(x, X, first, ((positions - 1) * step >> 2) + G, lanes);
       }
-      for (int c0 = 4 * b0; c0 < c_end; c0 += 4) {
-        const int count = C_out - c0 < 4 ? C_out - c0 : 4;
-        for (int f = 0; f < 4; f++) { /* a zero filter's sums are never stored */
-          st.addend[f] = f < count ? bias[c0 + f] + iegm_round_of(shift[c0 + f]) : 0;
-          st.shift[f] = f < count ? shift[c0 + f] : 0;
+      int32_t *const sums = (int32_t *)lanes + lane_words(p, positions, step);
+      for (int k = b0; k < b1; k++) {
+        const uint32_t *const block = pk + (k - b0) * 8 * G;
+        const int c0 = 4 * k, count = C_out - c0 < 4 ? C_out - c0 : 4;
+        if (p->slide) {
+          for (int f = 0; f < count; f++) slide_dots(lanes, block + 2 * f, positions, sums + f);
+        } else {
+          dot4(lanes, p->pos_words, block, G >> 1, positions, sums);
         }
-        block_rows(lanes, p->pos_words, pk + ((c0 >> 2) - b0) * 8 * G, G >> 1, pool, rows, &st,
-                   count, relu, out + c0, y_row_stride);
+        for (int f = 0; f < count; f++) {
+          q.addend[f] = bias[c0 + f] + iegm_round_of(shift[c0 + f]);
+          q.shift[f] = shift[c0 + f];
+        }
+        requantize_block(sums, pool, rows, &q, count, relu, y + r0 * y_row_stride + c0,
+                         y_row_stride);
       }
     }
   }
