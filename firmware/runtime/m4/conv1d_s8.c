@@ -357,7 +357,7 @@ static void unpack_lanes(const int8_t *x, int X, int first, int words, uint32_t 
             "subs %[n], %[n], #1\n\t"
             "bne 1b"
             : [p] "+r"(p), [q] "+r"(lanes), [n] "+r"(count), [v] "=&r"(v), [lo] "=&r"(lo)
-            : "m"(*(const int8_t(*)[4 * WS_SCRATCH_WORDS])p)
+            :
             : "cc", "memory");
     j += (inside - j) & ~1;
   }
