@@ -105,9 +105,14 @@ export const NO_AUGMENTATION: Augmentation = Object.freeze({
  * validation Fβ 0.95 by epoch 12), 40 epochs, and the winner's sign-flip and noise
  * augmentation.
  *
- * twoblock keeps what the model search scored it with (candidate 2c3ef01532 at 30 epochs):
- * compact's schedule, and an amplitude factor of ±80 % and shifts of ±250 samples (subjects'
- * amplitudes differ about tenfold).
+ * twoblock is the model search's candidate 71c142e155: the shape and augmentation of candidate
+ * 2c3ef01532 (compact's learning rate and batch, an amplitude factor of ±80 % and shifts of ±250
+ * samples: subjects' amplitudes differ about tenfold), trained without consulting validation:
+ * 8 epochs on a cosine schedule, the mean weights of the last 3 kept, VA segments weighted 4
+ * (β = 2 weighs recall 4×). In 5-fold CVs of seed 1 shorter runs generalized better (pooled
+ * float Fβ 0.940 for the last of 30 epochs, 0.944 averaged over the last 4 of 12, 0.946 over
+ * the last 3 of 8, 0.948 with the weight 4), and the weight moved the pooled threshold off the
+ * grid's floor of 0.05.
  */
 export const ARCH_DEFAULTS: Readonly<Record<string, HyperParameters>> = {
   nnom: {
@@ -119,12 +124,15 @@ export const ARCH_DEFAULTS: Readonly<Record<string, HyperParameters>> = {
     classWeights: null,
   },
   twoblock: {
-    epochs: 30,
+    epochs: 8,
     batchSize: 64,
     learningRate: 3e-3,
     patience: 10,
     augmentation: { signFlip: true, amplitudeScale: 0.8, noiseStd: 0.02, timeShift: 250 },
-    classWeights: null,
+    classWeights: { negative: 1, positive: 4 },
+    keep: "average",
+    averageEpochs: 3,
+    learningRateSchedule: "cosine",
   },
   compact: {
     epochs: 40,
