@@ -107,8 +107,7 @@ const command: CommandSpec = {
     "class-weights": {
       type: "string",
       value: "W",
-      description: "none, balanced, or NEG,POS.",
-      default: "none",
+      description: "none, balanced, or NEG,POS (default: per arch).",
     },
     backend: {
       type: "string",
@@ -189,9 +188,10 @@ async function main(): Promise<void> {
     index: args.index as string | undefined,
     cacheDir: args["cache-dir"] as string | undefined,
   });
-  hyper.classWeights = usage(() =>
-    parseClassWeights(args["class-weights"] as string, dataset.labels)
-  );
+  if (typeof args["class-weights"] === "string") {
+    const text = args["class-weights"];
+    hyper.classWeights = usage(() => parseClassWeights(text, dataset.labels));
+  }
   const job: FoldJob = {
     spec,
     hyper: hyper as HyperParameters,
