@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { Random, randomInput, randomModel } from "../ir/random_model.ts";
-import type { ModelIR } from "../ir/ir.ts";
+import type { DType, ModelIR } from "../ir/ir.ts";
 import { planMemory } from "../plan/mod.ts";
 import { generateModel } from "../codegen/mod.ts";
 import { runInt8 } from "../interp/mod.ts";
@@ -33,7 +33,7 @@ export interface EquivalenceOptions {
   seed: number;
   target: "host" | "m4";
   kernels: KernelSet;
-  /** Models linked into one program. */
+  /** At most this many models linked into one program (fewer when their weights would not fit). */
   modelsPerProgram?: number;
   buildDir?: string;
   /** Called after each program with the cases checked so far. */
@@ -79,15 +79,51 @@ export async function checkEquivalence(options: EquivalenceOptions): Promise<Equ
     opCounts: {},
   };
   const total = options.given?.length ?? options.models;
-  for (let first = 0; first < total; first += perProgram) {
-    const count = Math.min(perProgram, total - first);
-    const seeds = Array.from({ length: count }, (_, i) => modelSeed(options.seed, first + i));
-    const models = options.given?.slice(first, first + count) ?? seeds.map((s) => randomModel(s));
+  const modelAt = (i: number) => options.given?.[i] ?? randomModel(modelSeed(options.seed, i));
+  let models: ModelIR[] = [];
+  let seeds: number[] = [];
+  let bytes = 0;
+  const flush = async () => {
     await checkBatch(models, seeds, options, report);
-    report.models += count;
+    report.models += models.length;
     options.onProgress?.(report.cases);
+    models = [];
+    seeds = [];
+    bytes = 0;
+  };
+  for (let i = 0; i < total; i++) {
+    const model = modelAt(i);
+    const size = constantBytes(model);
+    if (
+      models.length === perProgram || (models.length > 0 && bytes + size > PROGRAM_CONSTANT_BYTES)
+    ) {
+      await flush();
+    }
+    models.push(model);
+    seeds.push(modelSeed(options.seed, i));
+    bytes += size;
   }
+  if (models.length > 0) await flush();
   return report;
+}
+
+/**
+ * The constants one program may hold: the M4 image's flash is 256 KiB, of which the runtime,
+ * the harness and each model's layer calls take a few tens.
+ */
+const PROGRAM_CONSTANT_BYTES = 160 * 1024;
+
+const BYTES_PER_ELEMENT: Record<DType, number> = { float32: 4, int8: 1, int16: 2, int32: 4 };
+
+/** Bytes of a model's weights in flash (int32 biases, int8 or int16 the rest, as stored). */
+function constantBytes(ir: ModelIR): number {
+  let bytes = 0;
+  for (const layer of ir.layers) {
+    for (const weight of Object.values(layer.weights)) {
+      bytes += weight.data.length * BYTES_PER_ELEMENT[weight.dtype];
+    }
+  }
+  return bytes;
 }
 
 interface Case {

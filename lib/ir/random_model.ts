@@ -177,8 +177,10 @@ function dense(
     dec: 0,
   };
   if (activation === "sigmoid") {
-    const dw = Math.max(rng.int(0, 8), 1 - dx);
-    const preDec = rng.int(1, Math.min(12, dx + dw));
+    // dx can be high after a chain of layers: dx + dw ≤ 42 and preDec ≥ dx + dw − 30 keep the
+    // shift dx + dw − preDec in [0, 30].
+    const dw = Math.max(Math.min(rng.int(0, 8), 42 - dx), 1 - dx);
+    const preDec = rng.int(Math.max(1, dx + dw - 30), Math.min(12, dx + dw));
     kernel.dec = dw;
     const shift = dx + dw - preDec;
     const bias: WeightIR = {
