@@ -43,7 +43,7 @@ export interface HyperParameters {
   classWeights: ClassWeights | null;
   /** Absent (configs from before the option) = "best-epoch". */
   keep?: KeepRule;
-  /** With keep "average": how many final epochs are averaged (1 = the last epoch's weights). */
+  /** With keep "average": how many final epochs are averaged (absent or 1 = the last epoch's). */
   averageEpochs?: number;
   /**
    * "cosine": from learningRate at the first step down to 0 after the last, along half a

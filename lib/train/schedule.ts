@@ -81,11 +81,6 @@ export class WeightAverage {
     this.#count++;
   }
 
-  /** How many weight sets were added. */
-  get count(): number {
-    return this.#count;
-  }
-
   /** Sets `model`'s weights to the mean of those added. Throws a RangeError if none were. */
   applyTo(model: tf.LayersModel): void {
     if (this.#count === 0) throw new RangeError("No weights were added to the average");
