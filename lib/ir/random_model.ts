@@ -110,15 +110,11 @@ function naturalShift(terms: number): number {
   return 7 + Math.ceil(Math.log2(Math.sqrt(terms) + 1));
 }
 
-function conv(b: Builder, x: string, opts: {
-  filters: number;
-  kernel: number;
-  stride: number;
-  padding: "same" | "valid";
-  pool: number;
-  activation: "linear" | "relu";
-  outDec?: number;
-}): string {
+function conv(
+  b: Builder,
+  x: string,
+  opts: Omit<ConvShape, "length" | "channels"> & { outDec?: number },
+): string {
   const { rng } = b;
   const [tIn, cIn] = b.shape(x);
   const dx = b.dec(x);
