@@ -47,7 +47,7 @@ export function epochsToAverage(hyper: HyperParameters): number {
  *
  * @example
  * ```ts
- * import { defaultsFor, withEpochs } from "../train/mod.ts";
+ * import { defaultsFor, withEpochs } from "./mod.ts";
  * const quick = withEpochs(defaultsFor("twoblock"), 1);
  * if (quick.epochs !== 1 || quick.averageEpochs !== 1) throw new Error("not shrunk");
  * ```
