@@ -210,15 +210,7 @@ export function changedCandidate(c: Candidate, change: Partial<Candidate>): Cand
   }
   const changed = { ...structuredClone(c), ...structuredClone(change) };
   candidateSpec(changed);
-  const hyper = candidateHyper(changed);
-  if (hyper.keep !== undefined && hyper.keep !== "best-epoch" && hyper.keep !== "average") {
-    throw new RangeError(`keep must be "best-epoch" or "average", got ${hyper.keep}`);
-  }
-  const schedule = hyper.learningRateSchedule;
-  if (schedule !== undefined && schedule !== "constant" && schedule !== "cosine") {
-    throw new RangeError(`learningRateSchedule must be "constant" or "cosine", got ${schedule}`);
-  }
-  epochsToAverage(hyper);
+  epochsToAverage(candidateHyper(changed)); // throws for bad training settings
   return changed;
 }
 

@@ -28,10 +28,19 @@ export function learningRateAt(
 
 /**
  * The number of final epochs whose weights a run averages, or 0 when it keeps its best epoch.
- * Throws a RangeError when the count is not an integer in 1…epochs.
+ * Throws a RangeError for an unknown keep rule or schedule, or a count that is not an integer
+ * in 1…epochs.
  */
 export function epochsToAverage(hyper: HyperParameters): number {
-  if ((hyper.keep ?? "best-epoch") === "best-epoch") return 0;
+  const keep = hyper.keep ?? "best-epoch";
+  if (keep !== "best-epoch" && keep !== "average") {
+    throw new RangeError(`keep must be "best-epoch" or "average", got ${keep}`);
+  }
+  const schedule = hyper.learningRateSchedule ?? "constant";
+  if (schedule !== "constant" && schedule !== "cosine") {
+    throw new RangeError(`learningRateSchedule must be "constant" or "cosine", got ${schedule}`);
+  }
+  if (keep === "best-epoch") return 0;
   const count = hyper.averageEpochs ?? 1;
   if (!Number.isInteger(count) || count < 1 || count > hyper.epochs) {
     throw new RangeError(

@@ -171,3 +171,13 @@ Deno.test("train() rejects an average over more epochs than it trains", () => {
     message: /averageEpochs must be an integer from 1 to the 2 epochs, got 3/,
   });
 });
+
+Deno.test("train() rejects an unknown keep rule or schedule before training", () => {
+  const keep = configFor(compact, { keep: "last" as never });
+  assert.throws(
+    () => train(dataset, split, compact, keep),
+    /keep must be "best-epoch" or "average"/,
+  );
+  const schedule = configFor(compact, { learningRateSchedule: "step" as never });
+  assert.throws(() => train(dataset, split, compact, schedule), /learningRateSchedule must be/);
+});
