@@ -8,6 +8,7 @@
  */
 import { type ArchSpec, checkSpec, INPUT, type LayerSpec } from "../model/mod.ts";
 import {
+  type Augmentation,
   defaultsFor,
   epochsToAverage,
   type HyperParameters,
@@ -50,7 +51,7 @@ export interface Candidate {
   batchSize: number;
   /** Early-stopping patience in epochs. */
   patience: number;
-  augmentation: { signFlip: boolean; noiseStd: number; amplitudeScale: number; timeShift: number };
+  augmentation: Augmentation;
   calib: "max" | "kld";
   perChannel: boolean;
   /**
@@ -615,6 +616,7 @@ export function describeTraining(c: Candidate): string {
     a.noiseStd ? `noise${a.noiseStd}` : "",
     a.amplitudeScale ? `scale${a.amplitudeScale}` : "",
     a.timeShift ? `shift${a.timeShift}` : "",
+    a.timeStretch ? `stretch${a.timeStretch}` : "",
   ].filter(Boolean).join("+") || "no-aug";
   return [
     `lr${c.learningRate}`,

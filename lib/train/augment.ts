@@ -5,13 +5,36 @@ import type { Prng } from "./prng.ts";
 /** True if `augmentation` changes anything. */
 export function isAugmenting(augmentation: Augmentation): boolean {
   return augmentation.signFlip || augmentation.amplitudeScale > 0 ||
-    augmentation.noiseStd > 0 || augmentation.timeShift > 0;
+    augmentation.noiseStd > 0 || augmentation.timeShift > 0 || (augmentation.timeStretch ?? 0) > 0;
+}
+
+/**
+ * Writes into `out` the circular signal `row` resampled by `factor` from `start`:
+ * out[t] = row((start + t·factor) mod length), linearly interpolated. A factor above 1 plays
+ * the segment faster (more beats per window, wrapping round its end), below 1 slower.
+ */
+export function stretchInto(
+  out: Float32Array,
+  row: Float32Array,
+  factor: number,
+  start: number,
+): Float32Array {
+  const length = row.length;
+  for (let t = 0; t < length; t++) {
+    const at = (start + t * factor) % length;
+    const i = Math.floor(at);
+    const frac = at - i;
+    out[t] = row[i] + frac * (row[(i + 1) % length] - row[i]);
+  }
+  return out;
 }
 
 /**
  * Augments `batch` ([count × length], segment-major) in place. Per segment, in this order: a
- * circular time shift, a sign flip, an amplitude factor, then additive Gaussian noise. The
- * draws come from `rng` in a fixed order, so the same generator state gives the same batch.
+ * time stretch, a circular time shift, a sign flip, an amplitude factor, then additive
+ * Gaussian noise. The draws come from `rng` in a fixed order, so the same generator state gives
+ * the same batch; a part switched off draws nothing (so adding the stretch left every earlier
+ * configuration's batches unchanged).
  */
 export function augmentBatch(
   batch: Float32Array,
@@ -22,8 +45,16 @@ export function augmentBatch(
   if (!isAugmenting(augmentation)) return batch;
   const count = batch.length / length;
   const rotated = augmentation.timeShift > 0 ? new Float32Array(length) : null;
+  const stretch = augmentation.timeStretch ?? 0;
+  const stretched = stretch > 0 ? new Float32Array(length) : null;
+  const logRange = Math.log1p(stretch);
   for (let s = 0; s < count; s++) {
     const row = batch.subarray(s * length, (s + 1) * length);
+    if (stretched) {
+      const factor = Math.exp(logRange * (2 * rng.next() - 1));
+      // A random start, so a slowed segment is not always its first part.
+      row.set(stretchInto(stretched, row, factor, rng.next() * length));
+    }
     if (rotated) {
       const maxShift = Math.min(augmentation.timeShift, length - 1);
       const shift = rng.int(2 * maxShift + 1) - maxShift;

@@ -10,6 +10,12 @@ export interface Augmentation {
   noiseStd: number;
   /** Rotate each segment circularly by a uniform shift in [−s, s] samples; 0 = off. */
   timeShift: number;
+  /**
+   * Resample each segment in time by a factor log-uniform in [1/(1 + s), 1 + s], so the same
+   * rhythm is seen faster and slower; absent or 0 = off. Optional so that configs and search
+   * candidates from before it keep their meaning and ids.
+   */
+  timeStretch?: number;
 }
 
 /** Per-class loss weights for binary cross-entropy (1 = VA). */

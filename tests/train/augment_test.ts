@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { augmentBatch, isAugmenting } from "../../lib/train/augment.ts";
+import { augmentBatch, isAugmenting, stretchInto } from "../../lib/train/augment.ts";
 import { NO_AUGMENTATION } from "../../lib/train/config.ts";
 import { parseAugmentation, parseClassWeights } from "../../lib/train/options.ts";
 import { Prng } from "../../lib/train/prng.ts";
@@ -65,6 +65,42 @@ Deno.test("augmentBatch() noise adds zero-mean noise of the given deviation, rep
   assert.ok(Math.abs(sd - 0.1) < 0.005, `sd ${sd}`);
 });
 
+Deno.test("stretchInto() resamples circularly, interpolating between samples", () => {
+  const row = ramp(1); // 1 … 10
+  const out = new Float32Array(LENGTH);
+  // Twice as fast from sample 3: every other sample, wrapping round the end.
+  assert.deepEqual(Array.from(stretchInto(out, row, 2, 3)), [4, 6, 8, 10, 2, 4, 6, 8, 10, 2]);
+  // Half as fast from 0: the original samples with their midpoints between.
+  assert.deepEqual(
+    Array.from(stretchInto(out, row, 0.5, 0)),
+    [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5],
+  );
+});
+
+Deno.test("augmentBatch() time stretch changes each segment's rate within [1/(1+s), 1+s]", () => {
+  const length = 1000;
+  const cycles = 20;
+  const count = 30;
+  const batch = new Float32Array(count * length);
+  for (let i = 0; i < batch.length; i++) {
+    batch[i] = Math.sin((2 * Math.PI * cycles * (i % length)) / length);
+  }
+  const again = batch.slice();
+  augmentBatch(batch, length, { ...NO_AUGMENTATION, timeStretch: 0.5 }, new Prng(6));
+  augmentBatch(again, length, { ...NO_AUGMENTATION, timeStretch: 0.5 }, new Prng(6));
+  assert.deepEqual(batch, again);
+  const rates = new Set<number>();
+  for (let s = 0; s < count; s++) {
+    const row = batch.subarray(s * length, (s + 1) * length);
+    let upward = 0;
+    for (let t = 1; t < length; t++) if (row[t - 1] < 0 && row[t] >= 0) upward++;
+    // One crossing may be lost or gained at the window's edge or the wrap.
+    assert.ok(upward >= cycles / 1.5 - 2 && upward <= cycles * 1.5 + 2, `${upward} cycles`);
+    rates.add(upward);
+  }
+  assert.ok(rates.size > 3, `only ${rates.size} distinct rates`);
+});
+
 Deno.test("parseAugmentation() reads each part and rejects unknown or malformed ones", () => {
   assert.deepEqual(parseAugmentation("none"), NO_AUGMENTATION);
   assert.deepEqual(parseAugmentation("sign-flip,scale=0.1,noise=0.02,shift=25"), {
@@ -77,6 +113,8 @@ Deno.test("parseAugmentation() reads each part and rejects unknown or malformed 
   assert.throws(() => parseAugmentation("noise=-1"), /"noise=-1"/);
   assert.throws(() => parseAugmentation("shift=2.5"), /"shift=2.5"/);
   assert.throws(() => parseAugmentation("scale=1.5"), /"scale=1.5"/);
+  assert.equal(parseAugmentation("stretch=0.3").timeStretch, 0.3);
+  assert.throws(() => parseAugmentation("stretch=0"), /"stretch=0"/);
 });
 
 Deno.test("parseClassWeights() balances classes by their counts", () => {
