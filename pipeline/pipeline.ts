@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { sweepStaleTemporaries } from "../lib/io/atomic.ts";
 import { type CommandSpec, intOption, parseCommand, runMain, UsageError } from "../lib/cli/args.ts";
 import { archByName, ARCHS } from "../lib/model/mod.ts";
+import { DEFAULT_MODEL } from "../lib/models/mod.ts";
 import { REPO_ROOT, runStage, type StageResult } from "./stage_cache.ts";
 import { shipModel } from "./ship.ts";
 import { loadPipelineDataset, type PipelineOptions, type StageContext } from "./stages/context.ts";
@@ -101,7 +102,7 @@ const command: CommandSpec = {
       type: "string",
       value: "NAME",
       description: `Architecture (${Object.keys(ARCHS).join(", ")}).`,
-      default: "twoblock",
+      default: DEFAULT_MODEL, // the shipped default model is the default arch's
     },
     seed: {
       type: "string",

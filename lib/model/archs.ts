@@ -77,49 +77,76 @@ export const compact: ArchSpec = {
   output: "out",
 };
 
+/** Valid Conv1D → BatchNorm → ReLU (no pool), the blocks of the model search's shapes. */
+function validConvBlock(
+  prefix: string,
+  input: string,
+  filters: number,
+  kernel: number,
+  stride: number,
+): LayerSpec[] {
+  return [
+    {
+      op: "conv1d",
+      name: `${prefix}_conv`,
+      inputs: [input],
+      filters,
+      kernel,
+      stride,
+      padding: "valid",
+    },
+    { op: "batchnorm", name: `${prefix}_bn`, inputs: [`${prefix}_conv`] },
+    { op: "relu", name: `${prefix}_relu`, inputs: [`${prefix}_bn`] },
+  ];
+}
+
+/** Dense 16 (ReLU) → Dense 1 (sigmoid) on the flattened output of `input`. */
+function denseHead(input: string): LayerSpec[] {
+  return [
+    { op: "flatten", name: "flatten", inputs: [input] },
+    { op: "dense", name: "fc1", inputs: ["flatten"], units: 16, activation: "relu" },
+    { op: "dense", name: "out", inputs: ["fc1"], units: 1, activation: "sigmoid" },
+  ];
+}
+
 /**
- * The model search's winner (lib/search candidate 2c3ef01532, docs/search.md): two valid
- * convolution blocks (6 filters k=15 stride 8 → max-pool 4 → 12 filters k=5 stride 2) and a
- * dense head of 16. About a quarter of nnom's Cortex-M4 instructions; it scored above nnom in
- * three repeated 5-fold CVs (README, "Model search"). tests/search/space_test.ts holds it equal
- * to the candidate's spec.
+ * An earlier winner of the model search (lib/search candidate 2c3ef01532, docs/search.md): two
+ * valid convolution blocks (6 filters k=15 stride 8 → max-pool 4 → 12 filters k=5 stride 2)
+ * and a dense head of 16. About a tenth of nnom's Cortex-M4 instructions.
+ * tests/search/space_test.ts holds it equal to the candidate's spec.
  */
 export const twoblock: ArchSpec = {
   name: "twoblock",
   inputLength: 1250,
   inputClip: null,
   layers: [
-    {
-      op: "conv1d",
-      name: "b1_conv",
-      inputs: [INPUT],
-      filters: 6,
-      kernel: 15,
-      stride: 8,
-      padding: "valid",
-    },
-    { op: "batchnorm", name: "b1_bn", inputs: ["b1_conv"] },
-    { op: "relu", name: "b1_relu", inputs: ["b1_bn"] },
+    ...validConvBlock("b1", INPUT, 6, 15, 8),
     { op: "maxpool1d", name: "b1_pool", inputs: ["b1_relu"], pool: 4 },
-    {
-      op: "conv1d",
-      name: "b2_conv",
-      inputs: ["b1_pool"],
-      filters: 12,
-      kernel: 5,
-      stride: 2,
-      padding: "valid",
-    },
-    { op: "batchnorm", name: "b2_bn", inputs: ["b2_conv"] },
-    { op: "relu", name: "b2_relu", inputs: ["b2_bn"] },
-    { op: "flatten", name: "flatten", inputs: ["b2_relu"] },
-    { op: "dense", name: "fc1", inputs: ["flatten"], units: 16, activation: "relu" },
-    { op: "dense", name: "out", inputs: ["fc1"], units: 1, activation: "sigmoid" },
+    ...validConvBlock("b2", "b1_pool", 12, 5, 2),
+    ...denseHead("b2_relu"),
   ],
   output: "out",
 };
 
-export const ARCHS: Readonly<Record<string, ArchSpec>> = { twoblock, nnom, compact };
+/**
+ * The model search's winner (candidate dbf25c555c, round 11 in the README): twoblock with a
+ * third block of 12 filters k=3 stride 1 before the head, which lets the head see wider
+ * patterns of the second block's features. tests/search/space_test.ts holds it equal to the
+ * candidate's spec.
+ */
+export const threeblock: ArchSpec = {
+  name: "threeblock",
+  inputLength: 1250,
+  inputClip: null,
+  layers: [
+    ...twoblock.layers.slice(0, -3), // twoblock without its head
+    ...validConvBlock("b3", "b2_relu", 12, 3, 1),
+    ...denseHead("b3_relu"),
+  ],
+  output: "out",
+};
+
+export const ARCHS: Readonly<Record<string, ArchSpec>> = { threeblock, twoblock, nnom, compact };
 
 /** The spec named `name`, or a RangeError listing the known ones. */
 export function archByName(name: string): ArchSpec {

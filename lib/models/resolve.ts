@@ -11,7 +11,7 @@ import type { ModelIR } from "../ir/ir.ts";
 export const MODELS_DIR = new URL("../../models/", import.meta.url).pathname.replace(/\/$/, "");
 
 /** The committed model tasks use when no --model is given. */
-export const DEFAULT_MODEL = "twoblock";
+export const DEFAULT_MODEL = "threeblock";
 
 /** The int8 IR files `model` may name, in the order they are tried. */
 export function candidatePaths(model: string): string[] {

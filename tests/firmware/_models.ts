@@ -9,7 +9,10 @@ import { quantize } from "../../lib/quant/mod.ts";
 import { concatSegments, loadSegments, randomModel } from "../ir/_fixtures.ts";
 
 /** The int8 IR of arch `name` with random weights from `seed`. */
-export async function int8Model(name: "nnom" | "compact" | "twoblock", seed = 5): Promise<ModelIR> {
+export async function int8Model(
+  name: "nnom" | "compact" | "twoblock" | "threeblock",
+  seed = 5,
+): Promise<ModelIR> {
   const { samples } = await loadSegments();
   const spec = ARCHS[name];
   const floatIR = convertModel(randomModel(spec, seed), spec, { threshold: 0.5 });

@@ -50,8 +50,8 @@ Deno.test("Cortex-M4 DSP kernels under QEMU equal the TypeScript interpreter on 
   assert.deepEqual(report.mismatches, []);
 });
 
-Deno.test("Cortex-M4 DSP kernels under QEMU equal the TypeScript interpreter on every layer of the twoblock architecture (3 weight seeds × 6 inputs)", async () => {
-  const given = await Promise.all([1, 2, 3].map((seed) => int8Model("twoblock", seed)));
+Deno.test("Cortex-M4 DSP kernels under QEMU equal the TypeScript interpreter on every layer of the threeblock architecture (twoblock's and one more; 3 weight seeds × 6 inputs)", async () => {
+  const given = await Promise.all([1, 2, 3].map((seed) => int8Model("threeblock", seed)));
   const report = await checkEquivalence({
     models: given.length,
     given,

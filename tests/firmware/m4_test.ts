@@ -23,7 +23,7 @@ function segmentsFor(ir: ModelIR): SegmentSet {
   return { count: floats.length, length: 1250, inputs, labels: new Uint8Array(floats.length) };
 }
 
-for (const arch of ["twoblock", "nnom", "compact"] as const) {
+for (const arch of ["threeblock", "twoblock", "nnom", "compact"] as const) {
   const ir = await int8Model(arch);
   const model = await writeGeneratedModel(ir);
   const segments = segmentsFor(ir);

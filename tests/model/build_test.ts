@@ -69,7 +69,7 @@ Deno.test("checkSpec() rejects a layer name used twice", () => {
 Deno.test("archByName() rejects an unknown arch and lists the known ones", () => {
   assert.throws(() => archByName("resnet"), {
     name: "RangeError",
-    message: /known: twoblock, nnom, compact/,
+    message: /known: threeblock, twoblock, nnom, compact/,
   });
 });
 

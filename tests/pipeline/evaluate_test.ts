@@ -41,7 +41,7 @@ Deno.test("evaluate --json scores a model on a set in the official format, C equ
     assert.equal(result.n, n);
     assert.equal(result.tp + result.fn + result.fp + result.tn, n);
     assert.equal(result.mismatches_ts_vs_c, 0);
-    assert.equal(result.model.arch, "twoblock"); // the pipeline's default arch
+    assert.equal(result.model.arch, "threeblock"); // the pipeline's default arch
     assert.ok(Object.keys(result.recall_by_rhythm).length > 0);
 
     // A short file: the error names it, the exit code is non-zero.

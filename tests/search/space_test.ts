@@ -18,7 +18,7 @@ import {
   sampleCandidates,
   SEEDS,
 } from "../../lib/search/mod.ts";
-import { compact, twoblock } from "../../lib/model/archs.ts";
+import { compact, threeblock, twoblock } from "../../lib/model/archs.ts";
 import { defaultsFor } from "../../lib/train/mod.ts";
 
 /** A candidate using every optional layer the space can emit. */
@@ -47,19 +47,40 @@ Deno.test("candidateSpec() of COMPACT has lib/model's compact layers", () => {
   assert.equal(estimateMacs(COMPACT), 11_865);
 });
 
-Deno.test("lib/model's twoblock arch and its training defaults are search candidate 71c142e155", () => {
-  // 2c3ef01532's shape with the recipe that keeps averaged weights (search --with).
+Deno.test("lib/model's twoblock arch and its training defaults are search candidate 9a12e8d706", () => {
+  // 2c3ef01532's shape with the recipe that keeps averaged weights and stretches time (search --with).
   const shape = SEEDS.find((c) => candidateId(c) === "2c3ef01532")!;
-  const winner = changedCandidate(shape, {
+  const averaged = changedCandidate(shape, {
     keep: "average",
     averageEpochs: 3,
     learningRateSchedule: "cosine",
     epochs: 8,
     positiveWeight: 4,
   });
-  assert.equal(candidateId(winner), "71c142e155");
+  assert.equal(candidateId(averaged), "71c142e155");
+  const winner = changedCandidate(averaged, {
+    augmentation: { ...averaged.augmentation, timeStretch: 0.25 },
+  });
+  assert.equal(candidateId(winner), "9a12e8d706");
   assert.deepEqual(candidateSpec(winner, "twoblock"), twoblock);
   assert.deepEqual(defaultsFor("twoblock"), candidateHyper(winner));
+});
+
+Deno.test("lib/model's threeblock arch and its training defaults are search candidate dbf25c555c", () => {
+  // 2c3ef01532 with the third block of round 9 (candidate 09dcd5bd8c) and twoblock's recipe.
+  const shape = SEEDS.find((c) => candidateId(c) === "2c3ef01532")!;
+  const winner = changedCandidate(shape, {
+    conv3: { filters: 12, kernel: 3, stride: 1 },
+    keep: "average",
+    averageEpochs: 3,
+    learningRateSchedule: "cosine",
+    epochs: 8,
+    positiveWeight: 4,
+    augmentation: { ...shape.augmentation, timeStretch: 0.25 },
+  });
+  assert.equal(candidateId(winner), "dbf25c555c");
+  assert.deepEqual(candidateSpec(winner, "threeblock"), threeblock);
+  assert.deepEqual(defaultsFor("threeblock"), candidateHyper(winner));
 });
 
 Deno.test("every seed and sampled candidate gives a well-formed spec", () => {

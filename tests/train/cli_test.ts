@@ -56,7 +56,10 @@ Deno.test("deno task train --help documents every option", async () => {
 Deno.test("deno task train rejects an unknown arch with exit code 2", async () => {
   const { code, stderr } = await trainCli(["--arch", "resnet", "--data", "x", "--out", "y"]);
   assert.equal(code, 2);
-  assert.match(stderr, /error: --arch must be one of twoblock, nnom, compact, got "resnet"/);
+  assert.match(
+    stderr,
+    /error: --arch must be one of threeblock, twoblock, nnom, compact, got "resnet"/,
+  );
 });
 
 Deno.test("deno task train rejects --average-epochs without --keep average", async () => {
