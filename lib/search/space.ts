@@ -302,6 +302,16 @@ const RICH_AUG = { signFlip: true, noiseStd: 0.02, amplitudeScale: 0.2, timeShif
 /** The best full-CV augmentation of the sixth round: amplitude ±80 %, shift ±250 samples. */
 const WIDE_AUG = { ...RICH_AUG, amplitudeScale: 0.8, timeShift: 250 };
 
+/** Round 11's recipe: 8 epochs, cosine, the mean of the last 3 kept, VA weighted 4, stretch ±25 %. */
+const STRETCH_RECIPE: Partial<Candidate> = {
+  epochs: 8,
+  learningRateSchedule: "cosine",
+  keep: "average",
+  averageEpochs: 3,
+  positiveWeight: 4,
+  augmentation: { ...WIDE_AUG, timeStretch: 0.25 },
+};
+
 /** A fine-resolution point: `conv` → pool 4 → c6k5s2 → dense 16, rich augmentation, changed. */
 function fine(change: Partial<Candidate>): Candidate {
   return compactWith({
@@ -488,6 +498,19 @@ export const SEEDS: readonly Candidate[] = [
     gru: 12,
     dense: [],
     augmentation: WIDE_AUG,
+  }),
+  // Eleventh round: the honest recipe (weights averaged, never chosen on held-out subjects) with
+  // time stretches, which teach slow VT (twoblock and threeblock, the shipped winners).
+  fine({
+    conv: { filters: 6, kernel: 15, stride: 8 },
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    ...STRETCH_RECIPE,
+  }),
+  fine({
+    conv: { filters: 6, kernel: 15, stride: 8 },
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    conv3: { filters: 12, kernel: 3, stride: 1 },
+    ...STRETCH_RECIPE,
   }),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
