@@ -2,7 +2,23 @@
 import type { ArchSpec, LayerSpec } from "./spec.ts";
 import { INPUT } from "./spec.ts";
 
-/** Conv1D → BatchNorm → ReLU → MaxPool, the seed's repeated block. */
+/** Conv1D → BatchNorm → ReLU, named `<prefix>_conv`, `_bn`, `_relu`. */
+function convBnRelu(
+  prefix: string,
+  input: string,
+  filters: number,
+  kernel: number,
+  stride: number,
+  padding: "same" | "valid",
+): LayerSpec[] {
+  return [
+    { op: "conv1d", name: `${prefix}_conv`, inputs: [input], filters, kernel, stride, padding },
+    { op: "batchnorm", name: `${prefix}_bn`, inputs: [`${prefix}_conv`] },
+    { op: "relu", name: `${prefix}_relu`, inputs: [`${prefix}_bn`] },
+  ];
+}
+
+/** Conv1D (same padding) → BatchNorm → ReLU → MaxPool, the seed's repeated block. */
 function convBlock(
   prefix: string,
   input: string,
@@ -12,17 +28,7 @@ function convBlock(
   pool: number,
 ): LayerSpec[] {
   return [
-    {
-      op: "conv1d",
-      name: `${prefix}_conv`,
-      inputs: [input],
-      filters,
-      kernel,
-      stride,
-      padding: "same",
-    },
-    { op: "batchnorm", name: `${prefix}_bn`, inputs: [`${prefix}_conv`] },
-    { op: "relu", name: `${prefix}_relu`, inputs: [`${prefix}_bn`] },
+    ...convBnRelu(prefix, input, filters, kernel, stride, "same"),
     { op: "maxpool1d", name: `${prefix}_pool`, inputs: [`${prefix}_relu`], pool },
   ];
 }
@@ -77,29 +83,6 @@ export const compact: ArchSpec = {
   output: "out",
 };
 
-/** Valid Conv1D → BatchNorm → ReLU (no pool), the blocks of the model search's shapes. */
-function validConvBlock(
-  prefix: string,
-  input: string,
-  filters: number,
-  kernel: number,
-  stride: number,
-): LayerSpec[] {
-  return [
-    {
-      op: "conv1d",
-      name: `${prefix}_conv`,
-      inputs: [input],
-      filters,
-      kernel,
-      stride,
-      padding: "valid",
-    },
-    { op: "batchnorm", name: `${prefix}_bn`, inputs: [`${prefix}_conv`] },
-    { op: "relu", name: `${prefix}_relu`, inputs: [`${prefix}_bn`] },
-  ];
-}
-
 /** Dense 16 (ReLU) → Dense 1 (sigmoid) on the flattened output of `input`. */
 function denseHead(input: string): LayerSpec[] {
   return [
@@ -120,9 +103,9 @@ export const twoblock: ArchSpec = {
   inputLength: 1250,
   inputClip: null,
   layers: [
-    ...validConvBlock("b1", INPUT, 6, 15, 8),
+    ...convBnRelu("b1", INPUT, 6, 15, 8, "valid"),
     { op: "maxpool1d", name: "b1_pool", inputs: ["b1_relu"], pool: 4 },
-    ...validConvBlock("b2", "b1_pool", 12, 5, 2),
+    ...convBnRelu("b2", "b1_pool", 12, 5, 2, "valid"),
     ...denseHead("b2_relu"),
   ],
   output: "out",
@@ -140,7 +123,7 @@ export const threeblock: ArchSpec = {
   inputClip: null,
   layers: [
     ...twoblock.layers.slice(0, -3), // twoblock without its head
-    ...validConvBlock("b3", "b2_relu", 12, 3, 1),
+    ...convBnRelu("b3", "b2_relu", 12, 3, 1, "valid"),
     ...denseHead("b3_relu"),
   ],
   output: "out",
