@@ -102,7 +102,7 @@ const command: CommandSpec = {
       type: "string",
       value: "LIST",
       description:
-        "none, or a comma list of sign-flip, scale=S, noise=SD, shift=N, stretch=S (default: per arch).",
+        "none, or a comma list of sign-flip, scale=S, noise=SD, shift=N, stretch=S, non-va-speedup=F (default: per arch).",
     },
     "class-weights": {
       type: "string",

@@ -640,6 +640,7 @@ export function describeTraining(c: Candidate): string {
     a.amplitudeScale ? `scale${a.amplitudeScale}` : "",
     a.timeShift ? `shift${a.timeShift}` : "",
     a.timeStretch ? `stretch${a.timeStretch}` : "",
+    a.nonVaSpeedup ? `speedup${a.nonVaSpeedup}` : "",
   ].filter(Boolean).join("+") || "no-aug";
   return [
     `lr${c.learningRate}`,

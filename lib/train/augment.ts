@@ -5,7 +5,9 @@ import type { Prng } from "./prng.ts";
 /** True if `augmentation` changes anything. */
 export function isAugmenting(augmentation: Augmentation): boolean {
   return augmentation.signFlip || augmentation.amplitudeScale > 0 ||
-    augmentation.noiseStd > 0 || augmentation.timeShift > 0 || (augmentation.timeStretch ?? 0) > 0;
+    augmentation.noiseStd > 0 || augmentation.timeShift > 0 ||
+    (augmentation.timeStretch ?? 0) > 0 ||
+    (augmentation.nonVaSpeedup ?? 0) > 1;
 }
 
 /**
@@ -31,29 +33,36 @@ export function stretchInto(
 
 /**
  * Augments `batch` ([count × length], segment-major) in place. Per segment, in this order: a
- * time stretch, a circular time shift, a sign flip, an amplitude factor, then additive
- * Gaussian noise. The draws come from `rng` in a fixed order, so the same generator state gives
- * the same batch; a part switched off draws nothing (so adding the stretch left every earlier
- * configuration's batches unchanged).
+ * time stretch (times a speed-up if the segment is non-VA), a circular time shift, a sign flip,
+ * an amplitude factor, then additive Gaussian noise. `labels` (1 = VA, one per segment) are
+ * needed only for the non-VA speed-up. The draws come from `rng` in a fixed order, so the same
+ * generator state gives the same batch; a part switched off draws nothing (so adding the
+ * stretch left every earlier configuration's batches unchanged).
  */
 export function augmentBatch(
   batch: Float32Array,
   length: number,
   augmentation: Augmentation,
   rng: Prng,
+  labels?: ArrayLike<number>,
 ): Float32Array {
   if (!isAugmenting(augmentation)) return batch;
   const count = batch.length / length;
   const rotated = augmentation.timeShift > 0 ? new Float32Array(length) : null;
-  const stretch = augmentation.timeStretch ?? 0;
-  const stretched = stretch > 0 ? new Float32Array(length) : null;
-  const logRange = Math.log1p(stretch);
+  const logStretch = Math.log1p(augmentation.timeStretch ?? 0);
+  const logSpeedup = Math.log(Math.max(1, augmentation.nonVaSpeedup ?? 1));
+  if (logSpeedup > 0 && labels?.length !== count) {
+    throw new RangeError(`The non-VA speed-up needs one label per segment (${count})`);
+  }
+  const stretched = logStretch > 0 || logSpeedup > 0 ? new Float32Array(length) : null;
   for (let s = 0; s < count; s++) {
     const row = batch.subarray(s * length, (s + 1) * length);
-    if (stretched) {
-      const factor = Math.exp(logRange * (2 * rng.next() - 1));
+    const speedUp = logSpeedup > 0 && labels![s] === 0;
+    if (logStretch > 0 || speedUp) {
+      let logFactor = logStretch > 0 ? logStretch * (2 * rng.next() - 1) : 0;
+      if (speedUp) logFactor += logSpeedup * rng.next();
       // A random start, so a slowed segment is not always its first part.
-      row.set(stretchInto(stretched, row, factor, rng.next() * length));
+      row.set(stretchInto(stretched!, row, Math.exp(logFactor), rng.next() * length));
     }
     if (rotated) {
       const maxShift = Math.min(augmentation.timeShift, length - 1);

@@ -16,6 +16,11 @@ export interface Augmentation {
    * candidates from before it keep their meaning and ids.
    */
   timeStretch?: number;
+  /**
+   * Play each non-VA segment faster by a further factor log-uniform in [1, F], so that fast
+   * rhythms of normal shape (sinus tachycardia, SVT) are seen as non-VA; absent or ≤ 1 = off.
+   */
+  nonVaSpeedup?: number;
 }
 
 /** Per-class loss weights for binary cross-entropy (1 = VA). */

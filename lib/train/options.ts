@@ -5,8 +5,8 @@ import { NO_AUGMENTATION } from "./config.ts";
 /**
  * Parses an augmentation list: "none", or comma-separated parts among `sign-flip`,
  * `scale=S` (amplitude factor in [1−S, 1+S]), `noise=SD` (Gaussian noise), `shift=N`
- * (circular shift up to ±N samples), `stretch=S` (time factor in [1/(1+S), 1+S]). Parts not
- * listed are off. Throws a RangeError naming
+ * (circular shift up to ±N samples), `stretch=S` (time factor in [1/(1+S), 1+S]),
+ * `non-va-speedup=F` (non-VA segments up to F× faster). Parts not listed are off. Throws a RangeError naming
  * the bad part.
  *
  * @example
@@ -31,13 +31,14 @@ export function parseAugmentation(text: string): Augmentation {
       n < 0
     ) {
       throw new RangeError(
-        `Augmentation part "${part}": expected sign-flip, scale=S, noise=SD, shift=N or stretch=S with a number ≥ 0`,
+        `Augmentation part "${part}": expected sign-flip, scale=S, noise=SD, shift=N, stretch=S or non-va-speedup=F with a number ≥ 0`,
       );
     }
     if (key === "scale" && n < 1) result.amplitudeScale = n;
     else if (key === "noise") result.noiseStd = n;
     else if (key === "shift" && Number.isInteger(n)) result.timeShift = n;
     else if (key === "stretch" && n > 0) result.timeStretch = n;
+    else if (key === "non-va-speedup" && n > 1) result.nonVaSpeedup = n;
     else {
       throw new RangeError(
         `Augmentation part "${part}": unknown, or out of range (scale < 1, shift an integer)`,

@@ -130,9 +130,9 @@ function trainSeeded(
         const from = step * config.batchSize;
         const to = Math.min(order.length, from + config.batchSize);
         const samples = gatherSamples(dataset, order, from, to);
-        augmentBatch(samples, spec.inputLength, config.augmentation, augmentRng);
-        clipInput(spec, samples);
         const labels = gatherLabels(dataset, order, from, to);
+        augmentBatch(samples, spec.inputLength, config.augmentation, augmentRng, labels);
+        clipInput(spec, samples);
         setLearningRate(optimizer, learningRateAt(config, (epoch - 1) * steps + step, totalSteps));
         const loss = pool
           ? dataParallelStep(pool, optimizer, samples, labels, config)

@@ -101,6 +101,36 @@ Deno.test("augmentBatch() time stretch changes each segment's rate within [1/(1+
   assert.ok(rates.size > 3, `only ${rates.size} distinct rates`);
 });
 
+Deno.test("augmentBatch() non-VA speed-up plays only non-VA segments faster, up to F times", () => {
+  const length = 1000;
+  const cycles = 20;
+  const count = 30;
+  const batch = new Float32Array(count * length);
+  for (let i = 0; i < batch.length; i++) {
+    batch[i] = Math.sin((2 * Math.PI * cycles * (i % length)) / length);
+  }
+  const original = batch.slice();
+  const labels = Float32Array.from({ length: count }, (_, s) => s % 2); // odd rows are VA
+  augmentBatch(batch, length, { ...NO_AUGMENTATION, nonVaSpeedup: 2 }, new Prng(7), labels);
+  let faster = 0;
+  for (let s = 0; s < count; s++) {
+    const row = batch.subarray(s * length, (s + 1) * length);
+    if (labels[s] === 1) {
+      assert.deepEqual(row, original.subarray(s * length, (s + 1) * length));
+      continue;
+    }
+    let upward = 0;
+    for (let t = 1; t < length; t++) if (row[t - 1] < 0 && row[t] >= 0) upward++;
+    assert.ok(upward >= cycles - 2 && upward <= 2 * cycles + 2, `${upward} cycles`);
+    if (upward > cycles + 2) faster++;
+  }
+  assert.ok(faster > 5, `only ${faster} of 15 non-VA segments clearly faster`);
+  assert.throws(
+    () => augmentBatch(batch, length, { ...NO_AUGMENTATION, nonVaSpeedup: 2 }, new Prng(7)),
+    /one label per segment/,
+  );
+});
+
 Deno.test("parseAugmentation() reads each part and rejects unknown or malformed ones", () => {
   assert.deepEqual(parseAugmentation("none"), NO_AUGMENTATION);
   assert.deepEqual(parseAugmentation("sign-flip,scale=0.1,noise=0.02,shift=25"), {
@@ -115,6 +145,8 @@ Deno.test("parseAugmentation() reads each part and rejects unknown or malformed 
   assert.throws(() => parseAugmentation("scale=1.5"), /"scale=1.5"/);
   assert.equal(parseAugmentation("stretch=0.3").timeStretch, 0.3);
   assert.throws(() => parseAugmentation("stretch=0"), /"stretch=0"/);
+  assert.equal(parseAugmentation("non-va-speedup=1.5").nonVaSpeedup, 1.5);
+  assert.throws(() => parseAugmentation("non-va-speedup=1"), /"non-va-speedup=1"/);
 });
 
 Deno.test("parseClassWeights() balances classes by their counts", () => {
