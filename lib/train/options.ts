@@ -6,8 +6,8 @@ import { NO_AUGMENTATION } from "./config.ts";
  * Parses an augmentation list: "none", or comma-separated parts among `sign-flip`,
  * `scale=S` (amplitude factor in [1−S, 1+S]), `noise=SD` (Gaussian noise), `shift=N`
  * (circular shift up to ±N samples), `stretch=S` (time factor in [1/(1+S), 1+S]),
- * `non-va-speedup=F` (non-VA segments up to F× faster). Parts not listed are off. Throws a RangeError naming
- * the bad part.
+ * `non-va-speedup=F` (non-VA segments up to F× faster). Parts not listed are off. Throws a
+ * RangeError naming the bad part.
  *
  * @example
  * ```ts
@@ -41,7 +41,7 @@ export function parseAugmentation(text: string): Augmentation {
     else if (key === "non-va-speedup" && n > 1) result.nonVaSpeedup = n;
     else {
       throw new RangeError(
-        `Augmentation part "${part}": unknown, or out of range (scale < 1, shift an integer)`,
+        `Augmentation part "${part}": unknown, or out of range (scale < 1, shift an integer, stretch > 0, non-va-speedup > 1)`,
       );
     }
   }
