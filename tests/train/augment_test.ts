@@ -65,6 +65,14 @@ Deno.test("augmentBatch() noise adds zero-mean noise of the given deviation, rep
   assert.ok(Math.abs(sd - 0.1) < 0.005, `sd ${sd}`);
 });
 
+/** `count` segments of `length` samples, each a sine of `cycles` whole periods. */
+function sineBatch(count: number, length: number, cycles: number): Float32Array {
+  return Float32Array.from(
+    { length: count * length },
+    (_, i) => Math.sin((2 * Math.PI * cycles * (i % length)) / length),
+  );
+}
+
 Deno.test("stretchInto() resamples circularly, interpolating between samples", () => {
   const row = ramp(1); // 1 … 10
   const out = new Float32Array(LENGTH);
@@ -81,10 +89,7 @@ Deno.test("augmentBatch() time stretch changes each segment's rate within [1/(1+
   const length = 1000;
   const cycles = 20;
   const count = 30;
-  const batch = new Float32Array(count * length);
-  for (let i = 0; i < batch.length; i++) {
-    batch[i] = Math.sin((2 * Math.PI * cycles * (i % length)) / length);
-  }
+  const batch = sineBatch(count, length, cycles);
   const again = batch.slice();
   augmentBatch(batch, length, { ...NO_AUGMENTATION, timeStretch: 0.5 }, new Prng(6));
   augmentBatch(again, length, { ...NO_AUGMENTATION, timeStretch: 0.5 }, new Prng(6));
@@ -105,10 +110,7 @@ Deno.test("augmentBatch() non-VA speed-up plays only non-VA segments faster, up 
   const length = 1000;
   const cycles = 20;
   const count = 30;
-  const batch = new Float32Array(count * length);
-  for (let i = 0; i < batch.length; i++) {
-    batch[i] = Math.sin((2 * Math.PI * cycles * (i % length)) / length);
-  }
+  const batch = sineBatch(count, length, cycles);
   const original = batch.slice();
   const labels = Float32Array.from({ length: count }, (_, s) => s % 2); // odd rows are VA
   augmentBatch(batch, length, { ...NO_AUGMENTATION, nonVaSpeedup: 2 }, new Prng(7), labels);
