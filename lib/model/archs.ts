@@ -92,6 +92,15 @@ function denseHead(input: string): LayerSpec[] {
   ];
 }
 
+/** The search shapes' first two blocks: c6k15s8 → max-pool 4 → c12k5s2 (valid padding). */
+function twoConvBlocks(): LayerSpec[] {
+  return [
+    ...convBnRelu("b1", INPUT, 6, 15, 8, "valid"),
+    { op: "maxpool1d", name: "b1_pool", inputs: ["b1_relu"], pool: 4 },
+    ...convBnRelu("b2", "b1_pool", 12, 5, 2, "valid"),
+  ];
+}
+
 /**
  * An earlier winner of the model search (lib/search candidate 2c3ef01532, docs/search.md): two
  * valid convolution blocks (6 filters k=15 stride 8 → max-pool 4 → 12 filters k=5 stride 2)
@@ -102,12 +111,7 @@ export const twoblock: ArchSpec = {
   name: "twoblock",
   inputLength: 1250,
   inputClip: null,
-  layers: [
-    ...convBnRelu("b1", INPUT, 6, 15, 8, "valid"),
-    { op: "maxpool1d", name: "b1_pool", inputs: ["b1_relu"], pool: 4 },
-    ...convBnRelu("b2", "b1_pool", 12, 5, 2, "valid"),
-    ...denseHead("b2_relu"),
-  ],
+  layers: [...twoConvBlocks(), ...denseHead("b2_relu")],
   output: "out",
 };
 
@@ -122,7 +126,7 @@ export const threeblock: ArchSpec = {
   inputLength: 1250,
   inputClip: null,
   layers: [
-    ...twoblock.layers.slice(0, -3), // twoblock without its head
+    ...twoConvBlocks(),
     ...convBnRelu("b3", "b2_relu", 12, 3, 1, "valid"),
     ...denseHead("b3_relu"),
   ],
