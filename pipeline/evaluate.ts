@@ -11,7 +11,7 @@ import {
   UsageError,
 } from "../lib/cli/args.ts";
 import { loadDataset } from "../lib/data/mod.ts";
-import { evaluateModel, type ModelEvaluation } from "../lib/evaluate/mod.ts";
+import { evaluateModel, type ModelEvaluation, rateZoneText } from "../lib/evaluate/mod.ts";
 import { DEFAULT_MODEL, resolveModel } from "../lib/models/mod.ts";
 import { CYCLES_PER_INSTRUCTION } from "../lib/metrics/mod.ts";
 
@@ -57,6 +57,8 @@ function readable(r: ModelEvaluation, path: string): string {
     "Fβ per subject: " +
     Object.entries(r.fbeta_by_subject).map(([k, v]) => `${k} ${v === null ? "–" : v.toFixed(3)}`)
       .join("  "),
+    "correct share per rhythm and estimated rate zone (bpm):",
+    rateZoneText(r.correct_by_rate_zone),
     `TypeScript vs C mismatches: ${r.mismatches_ts_vs_c}`,
   ];
   if (r.mcu) {

@@ -16,7 +16,7 @@ import {
 } from "../lib/cli/args.ts";
 import { loadDataset } from "../lib/data/mod.ts";
 import { foldDirName, loadRun } from "../lib/train/mod.ts";
-import { int8CrossValidation } from "../lib/evaluate/mod.ts";
+import { int8CrossValidation, rateZoneText } from "../lib/evaluate/mod.ts";
 import { pathExists } from "../lib/io/fs.ts";
 import { resolveRunDir } from "../lib/models/mod.ts";
 import { saveIR } from "../lib/ir/mod.ts";
@@ -206,6 +206,7 @@ async function crossValidateInt8(args: ParsedArgs, cvDir: string): Promise<void>
     fbeta_int8_sd: cv.fbetaSd,
     recall_by_rhythm: cv.pooled.recallByRhythm,
     fbeta_by_subject: cv.pooled.fbetaBySubject,
+    correct_by_rate_zone: cv.pooled.correctByRateZone,
   };
   await writeJsonAtomic(join(cvDir, "cv-int8.json"), summary);
   if (args.json) {
@@ -218,6 +219,8 @@ async function crossValidateInt8(args: ParsedArgs, cvDir: string): Promise<void>
       `${cv.threshold} (folds ${cv.fbetaByFold.map(f).join(", ")}; mean ${f(cv.fbetaMean)} ± ` +
       `${f(cv.fbetaSd)})\ncorrect share per rhythm: ${
         Object.entries(cv.pooled.recallByRhythm).map(([r, v]) => `${r} ${v.toFixed(3)}`).join(", ")
+      }\ncorrect share per rhythm and estimated rate zone (bpm):\n${
+        rateZoneText(cv.pooled.correctByRateZone)
       }\nwrote ${join(cvDir, "cv-int8.json")}`,
   );
 }

@@ -207,10 +207,11 @@ int main(void) {
     const input_result input = read_segment(model_input());
     systick_start();
     uint32_t ticks = 0;
+    int predicted = 0;
     if (input.status == INPUT_OK) {
       iegm_mark_begin();
       const uint32_t start = systick_now();
-      model_run(output);
+      predicted = model_classify(output);
       ticks = systick_elapsed(start, systick_now());
       iegm_mark_end();
     }
@@ -219,7 +220,7 @@ int main(void) {
     systick_stop();
     if (!status_200) continue;
     if (input.status == INPUT_OK) {
-      reply_result(output[0] >= MODEL_THRESHOLD_Q, ticks);
+      reply_result(predicted, ticks);
     } else {
       reply_error(input);
     }

@@ -1,6 +1,6 @@
 /*
  * Host validation program: runs the generated model on every segment of a segments file
- * (lib/firmware/segment_file.ts), writes the int8 outputs, optionally every layer's output for
+ * (lib/firmware/segment_file.ts), writes the int8 outputs and classes, optionally every layer's output for
  * chosen segments, and prints a report: per-layer MACs and mean time, memory, the confusion
  * matrix, accuracy and F-beta (beta = 2, VA positive).
  *
@@ -23,7 +23,7 @@
 static const char SEGMENTS_MAGIC[8] = "IEGMSEG";
 static const char OUTPUTS_MAGIC[8] = "IEGMOUT";
 static const char TRACE_MAGIC[8] = "IEGMTRC";
-enum { FILE_VERSION = 1, HEADER_BYTES = 20 };
+enum { FILE_VERSION = 1, OUTPUTS_VERSION = 2, HEADER_BYTES = 20 };
 
 static void fail(const char *message, const char *path) {
   fprintf(stderr, "validate: %s: %s\n", path, message);
@@ -40,9 +40,9 @@ static void write_u32(FILE *f, uint32_t v) {
   fwrite(b, 1, 4, f);
 }
 
-static void write_header(FILE *f, const char magic[8], uint32_t a, uint32_t b) {
+static void write_header(FILE *f, const char magic[8], uint32_t version, uint32_t a, uint32_t b) {
   fwrite(magic, 1, 8, f);
-  write_u32(f, FILE_VERSION);
+  write_u32(f, version);
   write_u32(f, a);
   write_u32(f, b);
 }
@@ -101,7 +101,8 @@ int main(int argc, char **argv) {
   int8_t *inputs = malloc((size_t)count * MODEL_INPUT_LENGTH + 1);
   uint8_t *labels = malloc((size_t)count + 1);
   int8_t *outputs = malloc((size_t)count * MODEL_OUTPUT_LENGTH + 1);
-  if (!inputs || !labels || !outputs) fail("out of memory", argv[1]);
+  uint8_t *classes = malloc((size_t)count + 1);
+  if (!inputs || !labels || !outputs || !classes) fail("out of memory", argv[1]);
   const size_t input_bytes = (size_t)count * MODEL_INPUT_LENGTH;
   if (fread(inputs, 1, input_bytes, in) != input_bytes || fread(labels, 1, count, in) != count) {
     fail("truncated segments", argv[1]);
@@ -123,8 +124,8 @@ int main(int argc, char **argv) {
     int8_t *output = outputs + (size_t)i * MODEL_OUTPUT_LENGTH;
     /* The model reads its input from its own arena slot. */
     memcpy(model_input(), inputs + (size_t)i * MODEL_INPUT_LENGTH, MODEL_INPUT_LENGTH);
-    model_run(output);
-    const int predicted = output[0] >= MODEL_THRESHOLD_Q;
+    const int predicted = model_classify(output);
+    classes[i] = (uint8_t)predicted;
     if (labels[i]) predicted ? tp++ : fn++;
     else predicted ? fp++ : tn++;
   }
@@ -132,8 +133,11 @@ int main(int argc, char **argv) {
 
   FILE *out = fopen(argv[2], "wb");
   if (!out) fail("cannot create", argv[2]);
-  write_header(out, OUTPUTS_MAGIC, count, MODEL_OUTPUT_LENGTH);
-  fwrite(outputs, 1, (size_t)count * MODEL_OUTPUT_LENGTH, out);
+  write_header(out, OUTPUTS_MAGIC, OUTPUTS_VERSION, count, MODEL_OUTPUT_LENGTH);
+  for (uint32_t i = 0; i < count; i++) {
+    fwrite(outputs + (size_t)i * MODEL_OUTPUT_LENGTH, 1, MODEL_OUTPUT_LENGTH, out);
+    fwrite(classes + i, 1, 1, out);
+  }
   if (fclose(out) != 0) fail("cannot write", argv[2]);
 
   printf("model %s (IR %s v%d), %u segments\n\n", MODEL_ARCH, MODEL_IR_MAGIC, MODEL_IR_VERSION,
@@ -153,7 +157,8 @@ int main(int argc, char **argv) {
   printf("memory: arena %u + state %u + scratch %u = %u bytes\n\n", MODEL_ARENA_BYTES,
          MODEL_STATE_BYTES, MODEL_SCRATCH_BYTES,
          MODEL_ARENA_BYTES + MODEL_STATE_BYTES + MODEL_SCRATCH_BYTES);
-  printf("confusion (VA positive, output >= %d):\n", MODEL_THRESHOLD_Q);
+  printf("confusion (VA positive: output >= %d, rate gate %d bpm, 0 = none):\n",
+         MODEL_THRESHOLD_Q, MODEL_RATE_GATE_BPM);
   printf("             predicted VA  predicted non-VA\n");
   printf("  VA         %12u  %16u\n", tp, fn);
   printf("  non-VA     %12u  %16u\n", fp, tn);
@@ -166,5 +171,6 @@ int main(int argc, char **argv) {
   free(inputs);
   free(labels);
   free(outputs);
+  free(classes);
   return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * Cortex-M4 validation harness under QEMU: reads segments.bin through semihosting (the format
- * of lib/firmware/segment_file.ts), runs the model on each segment, writes outputs.bin, and
+ * of lib/firmware/segment_file.ts), classifies each segment (model_classify: the model and its
+ * rate gate), writes outputs.bin (outputs and classes), and
  * writes stack.bin (u32: the peak stack bytes of one inference, measured by painting).
  * The first inference is bracketed by the marker functions that the instruction counter looks
  * for in QEMU's execution log. Exit codes: 0 done, 2 bad input file, 4 cannot write.
@@ -12,7 +13,7 @@
 #include "model.h"
 #include "semihost.h"
 
-enum { FILE_VERSION = 1, HEADER_BYTES = 20, STACK_PATTERN = 0x5AA5C33Cu };
+enum { FILE_VERSION = 1, OUTPUTS_VERSION = 2, HEADER_BYTES = 20, STACK_PATTERN = 0x5AA5C33Cu };
 
 /** Empty marker functions: their first instruction in the exec log brackets one inference. */
 __attribute__((noinline)) void iegm_mark_begin(void) { __asm__ volatile(""); }
@@ -61,22 +62,24 @@ int main(void) {
   const int32_t out = semihost_open("outputs.bin", 5);
   if (out < 0) return 4;
   /* The outputs header: magic, version, count, length (little-endian, as on the M4). */
-  const uint32_t out_header[5] = {0x4d474549u, 0x0054554fu, FILE_VERSION, count,
+  const uint32_t out_header[5] = {0x4d474549u, 0x0054554fu, OUTPUTS_VERSION, count,
                                   MODEL_OUTPUT_LENGTH};
   if (semihost_write(out, out_header, HEADER_BYTES) != 0) return 4;
   uint32_t stack = 0;
   for (uint32_t i = 0; i < count; i++) {
     if (semihost_read(in, model_input(), MODEL_INPUT_LENGTH) != 0) return 2;
+    uint8_t predicted;
     if (i == 0) {
       paint_stack();
       iegm_mark_begin();
-      model_run(output);
+      predicted = (uint8_t)model_classify(output);
       iegm_mark_end();
       stack = stack_peak();
     } else {
-      model_run(output);
+      predicted = (uint8_t)model_classify(output);
     }
     if (semihost_write(out, output, MODEL_OUTPUT_LENGTH) != 0) return 4;
+    if (semihost_write(out, &predicted, 1) != 0) return 4;
   }
   semihost_close(out);
   semihost_close(in);

@@ -21,6 +21,10 @@ import type { LayerIR, ModelIR, TensorIR } from "../ir/ir.ts";
 import { IR_MAGIC, IR_VERSION } from "../ir/ir.ts";
 import { validateIR } from "../ir/validate.ts";
 import { thresholdQ as thresholdQOf } from "../interp/io.ts";
+import { TWICE_SAMPLES_PER_MINUTE } from "../data/rate.ts";
+
+/** The longest input the runtime's rate gate reads (IEGM_RATE_GATE_MAX_N of iegm_kernels.h). */
+const RATE_GATE_MAX_SAMPLES = 1250;
 import { applyPlan, type MemoryPlan } from "../plan/mod.ts";
 import { LAYER_FUNCTION_PREFIX } from "../firmware/exec_count.ts";
 import { cConstArray, cIdentifier, type CIntType, cString } from "./c_syntax.ts";
@@ -123,6 +127,12 @@ class Generator {
       this.emitLayer(layer, index, id);
     });
     const thresholdQ = thresholdQOf(this.ir);
+    const inputLength = this.tensor(this.ir.input).shape.reduce((a, b) => a * b, 1);
+    if (this.ir.rateGateBpm && inputLength > RATE_GATE_MAX_SAMPLES) {
+      throw new CodegenError(
+        `The rate gate reads at most ${RATE_GATE_MAX_SAMPLES} samples; the input has ${inputLength}`,
+      );
+    }
     return {
       files: {
         [`${this.name}.h`]: this.header(thresholdQ),
@@ -240,8 +250,10 @@ class Generator {
 /* Output: int8 [${output.shape}], dec ${output.dec}. */
 #define ${this.macro}_OUTPUT_LENGTH ${count(output)}
 #define ${this.macro}_OUTPUT_DEC ${output.dec}
-/* VA iff output[0] >= ${this.macro}_THRESHOLD_Q (threshold ${this.ir.threshold}, §14). */
+/* VA iff output[0] >= ${this.macro}_THRESHOLD_Q (threshold ${this.ir.threshold}, §14) */
 #define ${this.macro}_THRESHOLD_Q ${thresholdQ}
+/* and the rate is at least ${this.macro}_RATE_GATE_BPM or unknown (§14; 0 = no gate). */
+#define ${this.macro}_RATE_GATE_BPM ${this.ir.rateGateBpm ?? 0}
 #define ${this.macro}_LAYER_COUNT ${this.ir.layers.length}
 #define ${this.macro}_ARENA_BYTES ${this.plan.arenaBytes}
 #define ${this.macro}_STATE_BYTES ${this.plan.stateBytes}
@@ -260,6 +272,14 @@ int8_t *${this.name}_input(void);
  * @param output  out [${this.macro}_OUTPUT_LENGTH] int8
  */
 void ${this.name}_run(int8_t *output);
+
+/**
+ * The class of the segment in ${this.name}_input() (§14): runs the model, and returns 1 (VA) iff
+ * output[0] >= ${this.macro}_THRESHOLD_Q and the rate gate, read from the input before the model
+ * runs, is open.
+ * @param output  out [${this.macro}_OUTPUT_LENGTH] int8, as ${this.name}_run() writes it
+ */
+int ${this.name}_classify(int8_t *output);
 
 #ifdef MODEL_TRACE
 /** The layers, in order: name, op, MACs. */
@@ -332,8 +352,30 @@ void ${this.name}_run(int8_t *output) {
 ${this.calls.join("\n")}
   for (int i = 0; i < ${outputCount}; i++) output[i] = ${this.pointerOfOutput()}[i];
 }
+
+${this.classifyFunction()}
 `,
     ].join("\n\n");
+  }
+
+  /** `<name>_classify()`: the threshold compare, after the rate gate when the IR has one. */
+  private classifyFunction(): string {
+    const va = `output[0] >= ${this.macro}_THRESHOLD_Q`;
+    if (this.ir.rateGateBpm === undefined || this.ir.rateGateBpm === null) {
+      return `int ${this.name}_classify(int8_t *output) {
+  ${this.name}_run(output);
+  return ${va};
+}`;
+    }
+    // D * bpm <= 30000: D <= 2500 and bpm <= 300 keep the product far inside int32.
+    return `int ${this.name}_classify(int8_t *output) {
+  const int32_t twice_interval =
+      iegm_twice_median_beat_interval_s8(${this.name}_input(), ${this.macro}_INPUT_LENGTH);
+  const int gate_open =
+      twice_interval == 0 || twice_interval * ${this.macro}_RATE_GATE_BPM <= ${TWICE_SAMPLES_PER_MINUTE};
+  ${this.name}_run(output);
+  return gate_open && ${va};
+}`;
   }
 
   private pointerOfOutput(): string {

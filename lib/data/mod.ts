@@ -31,6 +31,12 @@ export {
 export { parseSegmentFileName, type SegmentName } from "./file_name.ts";
 export { type IndexRow, parseIndexCsv } from "./index_csv.ts";
 export { parseSegmentText } from "./segment_text.ts";
+export {
+  estimateRateBpm,
+  REFRACTORY_SAMPLES,
+  TWICE_SAMPLES_PER_MINUTE,
+  twiceMedianBeatInterval,
+} from "./rate.ts";
 export { readTarEntries, type TarEntry } from "./tar.ts";
 export {
   histogram,

@@ -36,23 +36,26 @@ export function int8CrossValidation(
     // Only the int8 IR is used; validationSegments 1 keeps quantizeRun's own comparison cheap.
     const { int8IR } = quantizeRun(run, dataset, { ...options, validationSegments: 1 });
     const indices = segmentsOfSubjects(dataset, run.config.validationSubjects);
-    return { indices, outputs: Array.from(predictInt8(int8IR, subset(dataset, indices)).outputs) };
+    const { outputs, gates } = predictInt8(int8IR, subset(dataset, indices));
+    return { indices, outputs: Array.from(outputs), gates: Array.from(gates) };
   });
   const labels = folds.flatMap((f) => f.indices.map((i) => dataset.labels[i]));
+  // A segment whose rate gate is closed (a gated arch) scores 0, below every threshold.
   const { threshold } = chooseThreshold(
     labels,
-    folds.flatMap((f) => f.outputs.map((v) => v / 128)),
+    folds.flatMap((f) => f.outputs.map((v, j) => (f.gates[j] ? v / 128 : 0))),
   );
-  const classesOf = (outputs: number[]) => outputs.map((v) => predictClass({ threshold }, v));
+  const classesOf = (f: typeof folds[number]) =>
+    f.outputs.map((v, j) => predictClass({ threshold }, v, f.gates[j] === 1));
   const fbetaByFold = folds.map((f) =>
-    binaryMetrics(f.indices.map((i) => dataset.labels[i]), classesOf(f.outputs), 1).fbeta
+    binaryMetrics(f.indices.map((i) => dataset.labels[i]), classesOf(f), 1).fbeta
   );
   const { mean, sd } = meanSd(fbetaByFold);
   return {
     threshold,
     pooled: evaluateClasses(
       subset(dataset, folds.flatMap((f) => f.indices)),
-      folds.flatMap((f) => classesOf(f.outputs)),
+      folds.flatMap(classesOf),
     ),
     fbetaByFold,
     fbetaMean: mean,

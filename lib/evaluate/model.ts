@@ -9,7 +9,7 @@ import type { ModelIR } from "../ir/ir.ts";
 import { measureWhereAvailable, quantizeDataset } from "../firmware/mod.ts";
 import { planMemory } from "../plan/mod.ts";
 import { countMacs, countParams } from "../report/mod.ts";
-import { evaluateClasses } from "./clinical.ts";
+import { type ClinicalEvaluation, evaluateClasses } from "./clinical.ts";
 import { predictInt8 } from "./int8.ts";
 
 /** Segments also run on the emulated Cortex-M4 (each is a full emulated inference). */
@@ -28,6 +28,8 @@ export interface ModelEvaluation {
   recall: number;
   recall_by_rhythm: Record<string, number>;
   fbeta_by_subject: Record<string, number | null>;
+  /** Each rhythm's segments and correct decisions per rate zone (lib/evaluate/rate_zones.ts). */
+  correct_by_rate_zone: ClinicalEvaluation["correctByRateZone"];
   /** Segments whose host C output differs from the TypeScript interpreter's (or M4's from host). */
   mismatches_ts_vs_c: number;
   model: { arch: string; params: number; macs: number; ram_bytes: number };
@@ -59,6 +61,7 @@ export async function evaluateModel(ir: ModelIR, dataset: Dataset): Promise<Mode
     recall: clinical.recall,
     recall_by_rhythm: clinical.recallByRhythm,
     fbeta_by_subject: clinical.fbetaBySubject,
+    correct_by_rate_zone: clinical.correctByRateZone,
     mismatches_ts_vs_c: firmware.disagreements,
     model: {
       arch: ir.arch,

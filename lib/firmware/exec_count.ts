@@ -3,12 +3,14 @@
  * exec,nochain`, so every executed instruction is one translation block and one log line
  * `Trace 0: 0x… [xxxxxxxx/PC/…] symbol`. Counting starts when the begin marker function runs
  * and stops when the end marker runs; the harness function that calls the markers (main) is
- * left out, so the count is the inference call itself: model_run and everything it calls.
+ * left out, so the count is the inference call itself: model_classify (the rate gate, then
+ * model_run) and everything it calls.
  *
  * Per layer: the generated model_run calls one non-inlined function per layer (named with
  * LAYER_FUNCTION_PREFIX); every instruction is attributed to the most recently entered layer
- * function, which is exact for the kernels it calls, and model_run's own instructions (calls
- * and returns between layers) are attributed to model_run.
+ * function, which is exact for the kernels it calls. The instructions of model_classify,
+ * model_run (calls and returns between layers) and the rate gate's estimator are attributed to
+ * each by name.
  */
 import { addressLookup, type FunctionRange } from "./symbols.ts";
 
@@ -18,10 +20,16 @@ export const LAYER_FUNCTION_PREFIX = "iegm_layer_";
 export const BEGIN_MARKER = "iegm_mark_begin";
 export const END_MARKER = "iegm_mark_end";
 
+/** The rate gate's estimator in the runtime (docs/int8-spec.md §14). */
+export const RATE_GATE_FUNCTION = "iegm_twice_median_beat_interval_s8";
+
+/** Functions counted under their own name rather than the most recent layer's. */
+const NAMED_FUNCTIONS = new Set(["model_run", "model_classify", RATE_GATE_FUNCTION]);
+
 /** The instructions of one measured region. */
 export interface InstructionCount {
   total: number;
-  /** Per layer function (prefix removed) plus "model_run" and "other", in order of entry. */
+  /** Per layer function (prefix removed) plus the named functions, in order of entry. */
   perFunction: Record<string, number>;
 }
 
@@ -72,8 +80,8 @@ export async function countInstructions(
     if (name === begin || name === harness) continue;
     if (name !== undefined && name.startsWith(LAYER_FUNCTION_PREFIX)) {
       current = name.slice(LAYER_FUNCTION_PREFIX.length);
-    } else if (name === "model_run") {
-      current = "model_run";
+    } else if (name !== undefined && NAMED_FUNCTIONS.has(name)) {
+      current = name;
     }
     total++;
     perFunction[current] = (perFunction[current] ?? 0) + 1;

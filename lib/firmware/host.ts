@@ -21,6 +21,8 @@ import { run } from "./run.ts";
 export interface HostRun {
   /** [count × outputLength] */
   outputs: Int8Array;
+  /** [count] the program's classes (1 = VA: threshold and rate gate). */
+  classes: Uint8Array;
   /** Layer outputs of the traced segments. */
   trace: TraceRecord[];
   /** The program's report (per-layer MACs and time, memory, confusion, Fβ). */
@@ -61,11 +63,11 @@ export async function runHost(
     await writeFileAtomic(input, encodeSegments(segments));
     const traceArgs = traceSegments.length ? [tracePath, ...traceSegments.map(String)] : [];
     const { stdout } = await run(program, [input, output, ...traceArgs]);
-    const outputs = decodeOutputs(await Deno.readFile(output), output).outputs;
+    const { outputs, classes } = decodeOutputs(await Deno.readFile(output), output);
     const trace = traceSegments.length
       ? decodeTrace(await Deno.readFile(tracePath), tracePath)
       : [];
-    return { outputs, trace, report: stdout };
+    return { outputs, classes, trace, report: stdout };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -44,6 +44,8 @@ export async function buildM4Image(
 export interface M4Run {
   /** [count × outputLength] */
   outputs: Int8Array;
+  /** [count] the image's classes (1 = VA). */
+  classes: Uint8Array;
   /** Peak stack bytes of the first inference (painted stack). */
   stackBytes: number;
 }
@@ -65,7 +67,11 @@ export function runM4(elf: string, segments: SegmentSet, buildDir = BUILD_DIR): 
     await runQemu(elf, dir);
     const outputs = decodeOutputs(await Deno.readFile(join(dir, "outputs.bin")), "M4 outputs.bin");
     const stack = new DataView((await Deno.readFile(join(dir, "stack.bin"))).buffer);
-    return { outputs: outputs.outputs, stackBytes: stack.getUint32(0, true) };
+    return {
+      outputs: outputs.outputs,
+      classes: outputs.classes,
+      stackBytes: stack.getUint32(0, true),
+    };
   });
 }
 

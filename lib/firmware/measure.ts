@@ -8,12 +8,12 @@
  * (lib/metrics latencyMsEstimate, CYCLES_PER_INSTRUCTION, calibrated against a real board).
  */
 import type { ModelIR } from "../ir/ir.ts";
-import { predictClass, runInt8 } from "../interp/mod.ts";
+import { predictClass, rateGateOpen, runInt8 } from "../interp/mod.ts";
 import { binaryMetrics, contestScore, latencyMsEstimate } from "../metrics/mod.ts";
 import { requireToolsFor } from "./toolchain.ts";
 import { BUILD_DIR } from "./compile.ts";
 import { type ModelSources, writeGeneratedModel } from "./model_sources.ts";
-import { runHost } from "./host.ts";
+import { type HostRun, runHost } from "./host.ts";
 import { buildM4Image, countM4, runM4 } from "./m4.ts";
 import { type ImageSize, imageSize } from "./size.ts";
 import type { SegmentSet } from "./segment_file.ts";
@@ -39,7 +39,7 @@ export interface MeasureOptions {
 
 /** Instructions of one layer of one inference. */
 export interface LayerInstructions {
-  /** Layer name, or "model_run" for the calls between layers. */
+  /** Layer name, or model_classify, model_run (calls between layers) or the rate gate estimator. */
   name: string;
   instructions: number;
 }
@@ -102,8 +102,9 @@ export async function measureFirmware(
   for (let i = 0; i < segments.count; i++) {
     const input = segments.inputs.subarray(i * segments.length, (i + 1) * segments.length);
     const expected = options.expected?.[i] ?? runInt8(ir, input).output;
-    if (host.outputs[i] !== expected) disagreements++;
-    scores[i] = predictClass(ir, host.outputs[i]);
+    const expectedClass = predictClass(ir, expected, rateGateOpen(ir, input));
+    if (host.outputs[i] !== expected || host.classes[i] !== expectedClass) disagreements++;
+    scores[i] = host.classes[i];
   }
   const metrics = binaryMetrics(segments.labels, scores, 1);
   const report: FirmwareReport = {
@@ -115,7 +116,7 @@ export async function measureFirmware(
     hostReport: host.report,
     generatedDir: model.dir,
   };
-  if (options.target === "m4") report.m4 = await measureM4(model, host.outputs, options, buildDir);
+  if (options.target === "m4") report.m4 = await measureM4(model, host, options, buildDir);
   if (report.m4) {
     report.disagreements += report.m4.m4Disagreements;
     report.agreeWithTs &&= report.m4.m4Segments > 0 && report.m4.m4Disagreements === 0;
@@ -126,7 +127,7 @@ export async function measureFirmware(
 
 async function measureM4(
   model: ModelSources,
-  hostOutputs: Int8Array,
+  host: Pick<HostRun, "outputs" | "classes">,
   options: MeasureOptions,
   buildDir: string,
 ): Promise<NonNullable<FirmwareReport["m4"]>> {
@@ -139,8 +140,11 @@ async function measureM4(
   const subset = firstSegments(options.segments, options.m4Segments);
   const run = await runM4(elf, subset, buildDir);
   let m4Disagreements = 0;
-  for (let i = 0; i < run.outputs.length; i++) {
-    if (run.outputs[i] !== hostOutputs[i]) m4Disagreements++;
+  const length = run.outputs.length / subset.count;
+  for (let i = 0; i < subset.count; i++) {
+    const same = run.outputs.subarray(i * length, (i + 1) * length)
+      .every((v, j) => v === host.outputs[i * length + j]);
+    if (!same || run.classes[i] !== host.classes[i]) m4Disagreements++;
   }
   const count = await countM4(elf, subset, buildDir);
   const perLayer = Object.entries(count.perFunction).map(([key, instructions]) => {

@@ -34,7 +34,12 @@ export { type ModelSources, writeGeneratedModel } from "./model_sources.ts";
 export { buildHostProgram, type HostRun, runHost } from "./host.ts";
 export { buildM4Image, countM4, type M4BuildOptions, type M4Run, runM4 } from "./m4.ts";
 export { type ImageSize, imageSize, parseSizeA } from "./size.ts";
-export { countInstructions, type InstructionCount, LAYER_FUNCTION_PREFIX } from "./exec_count.ts";
+export {
+  countInstructions,
+  type InstructionCount,
+  LAYER_FUNCTION_PREFIX,
+  RATE_GATE_FUNCTION,
+} from "./exec_count.ts";
 export { parseNmRanges } from "./symbols.ts";
 export { requireTool, requireToolsFor, ToolchainError, TOOLS } from "./toolchain.ts";
 export { BUILD_DIR, buildProgram, type BuildSpec, FIRMWARE_DIR } from "./compile.ts";

@@ -7,8 +7,10 @@
  * int8 inputs [count × length] (already quantized, as the int8 interpreter's quantizeInput
  * produces them), then u8 labels [count] (1 = VA).
  *
- * Outputs ("IEGMOUT\0", version 1): u32 count, u32 length (output elements per segment), then
- * int8 outputs [count × length].
+ * Outputs ("IEGMOUT\0", version 2): u32 count, u32 length (output elements per segment), then
+ * per segment its int8 outputs [length] and its u8 class (1 = VA: the model's `_classify()`,
+ * threshold and rate gate, docs/int8-spec.md §14), records back to back so the M4 can stream
+ * them.
  *
  * Layer trace ("IEGMTRC\0", version 1): records until the end of the file, each u32 segment,
  * u32 layer index, u32 element size (1 or 2), u32 element count, then the elements (int8 or
@@ -19,6 +21,8 @@ export const SEGMENTS_MAGIC = "IEGMSEG\0";
 export const OUTPUTS_MAGIC = "IEGMOUT\0";
 export const TRACE_MAGIC = "IEGMTRC\0";
 export const FILE_VERSION = 1;
+/** The outputs file's own version: 2 since it carries each segment's class. */
+export const OUTPUTS_VERSION = 2;
 
 /** magic (8) + version + two u32 fields. */
 const HEADER_BYTES = 20;
@@ -41,15 +45,20 @@ function writeHeader(view: DataView, magic: string, a: number, b: number): void 
   view.setUint32(16, b, true);
 }
 
-function readHeader(bytes: Uint8Array, magic: string, what: string): DataView {
+function readHeader(
+  bytes: Uint8Array,
+  magic: string,
+  what: string,
+  expected = FILE_VERSION,
+): DataView {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const found = String.fromCharCode(...bytes.subarray(0, 8));
   if (bytes.length < HEADER_BYTES || found !== magic) {
     throw new SyntaxError(`${what}: not a ${JSON.stringify(magic)} file`);
   }
   const version = view.getUint32(8, true);
-  if (version !== FILE_VERSION) {
-    throw new SyntaxError(`${what}: version ${version}, expected ${FILE_VERSION}`);
+  if (version !== expected) {
+    throw new SyntaxError(`${what}: version ${version}, expected ${expected}`);
   }
   return view;
 }
@@ -94,22 +103,27 @@ export interface OutputSet {
   length: number;
   /** [count × length] */
   outputs: Int8Array;
+  /** [count] 1 = VA. */
+  classes: Uint8Array;
 }
 
 /** Parses an outputs file; `what` names it in errors. */
 export function decodeOutputs(bytes: Uint8Array, what = "outputs file"): OutputSet {
-  const view = readHeader(bytes, OUTPUTS_MAGIC, what);
+  const view = readHeader(bytes, OUTPUTS_MAGIC, what, OUTPUTS_VERSION);
   const count = view.getUint32(12, true), length = view.getUint32(16, true);
-  if (bytes.length !== HEADER_BYTES + count * length) {
+  if (bytes.length !== HEADER_BYTES + count * (length + 1)) {
     throw new SyntaxError(
-      `${what}: ${bytes.length} bytes, expected ${HEADER_BYTES + count * length}`,
+      `${what}: ${bytes.length} bytes, expected ${HEADER_BYTES + count * (length + 1)}`,
     );
   }
-  return {
-    count,
-    length,
-    outputs: new Int8Array(bytes.buffer, bytes.byteOffset + HEADER_BYTES).slice(),
-  };
+  const outputs = new Int8Array(count * length), classes = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const record = HEADER_BYTES + i * (length + 1);
+    outputs.set(new Int8Array(bytes.buffer, bytes.byteOffset + record, length), i * length);
+    classes[i] = bytes[record + length];
+    if (classes[i] > 1) throw new SyntaxError(`${what}: segment ${i} has class ${classes[i]}`);
+  }
+  return { count, length, outputs, classes };
 }
 
 /** One traced layer output. */

@@ -1,4 +1,8 @@
-/** The int8 model's boundary (spec §3 and §14): input quantization, probability, class. */
+/**
+ * The int8 model's boundary (spec §3 and §14): input quantization, probability, rate gate,
+ * class.
+ */
+import { TWICE_SAMPLES_PER_MINUTE, twiceMedianBeatInterval } from "../data/rate.ts";
 import type { ModelIR } from "../ir/ir.ts";
 import { roundHalfUp, sat8 } from "./arith.ts";
 
@@ -43,9 +47,36 @@ export function thresholdQ(ir: Pick<ModelIR, "threshold">): number {
 }
 
 /**
- * The class of a raw int8 output: 1 (VA) iff `output ≥ thresholdQ(ir)`, the integer form of
- * `output / 128 ≥ threshold` that the C side uses.
+ * Whether a rate gate of `rateGateBpm` (absent or null: none) is open for a segment whose
+ * twice-median beat interval (lib/data/rate.ts) is `twiceInterval` (null: no rate) — spec §14,
+ * step 4: open without a gate, without a rate, or at a rate of at least `rateGateBpm`.
+ *
+ * @example
+ * ```ts
+ * import { gateOpen } from "./io.ts";
+ * // 110 bpm needs D ≤ 30000 / 110 = 272.7: 272 passes, 273 does not.
+ * if (!gateOpen(110, 272) || gateOpen(110, 273) || !gateOpen(110, null)) throw new Error();
+ * ```
  */
-export function predictClass(ir: Pick<ModelIR, "threshold">, output: number): 0 | 1 {
-  return output >= thresholdQ(ir) ? 1 : 0;
+export function gateOpen(
+  rateGateBpm: number | null | undefined,
+  twiceInterval: number | null,
+): boolean {
+  if (rateGateBpm === undefined || rateGateBpm === null || twiceInterval === null) return true;
+  return twiceInterval * rateGateBpm <= TWICE_SAMPLES_PER_MINUTE;
+}
+
+/** Whether the rate gate of `ir` (spec §14) is open for the int8 input `input`. */
+export function rateGateOpen(ir: Pick<ModelIR, "rateGateBpm">, input: Int8Array): boolean {
+  if (ir.rateGateBpm === undefined || ir.rateGateBpm === null) return true;
+  return gateOpen(ir.rateGateBpm, twiceMedianBeatInterval(input));
+}
+
+/**
+ * The class of a raw int8 output: 1 (VA) iff `output ≥ thresholdQ(ir)` (the integer form of
+ * `output / 128 ≥ threshold` that the C side uses) and the rate gate is open (`gate`, from
+ * {@linkcode rateGateOpen} on the same segment's input; always true without a gate).
+ */
+export function predictClass(ir: Pick<ModelIR, "threshold">, output: number, gate: boolean): 0 | 1 {
+  return gate && output >= thresholdQ(ir) ? 1 : 0;
 }

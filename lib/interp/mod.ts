@@ -15,7 +15,7 @@
  */
 export { type FloatResult, runFloat, runFloat64 } from "./run_float.ts";
 export { type Int8Result, runInt8 } from "./run_int8.ts";
-export { predictClass, quantizeInput, thresholdQ } from "./io.ts";
+export { gateOpen, predictClass, quantizeInput, rateGateOpen, thresholdQ } from "./io.ts";
 export { hardSigmoidQ15, lut, roundHalfUp, rshift, sat16, sat8, TABLE_LENGTH } from "./arith.ts";
 export * from "./int8_kernels.ts";
 export * from "./float_kernels.ts";

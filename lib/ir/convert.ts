@@ -175,6 +175,7 @@ export function convertModel(
     inputClip: spec.inputClip,
     output: resolve(spec.output),
     threshold: options.threshold,
+    ...(spec.rateGateBpm === undefined ? {} : { rateGateBpm: spec.rateGateBpm }),
     tensors,
     layers,
   };

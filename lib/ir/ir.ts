@@ -89,6 +89,12 @@ export interface ModelIR {
   output: string;
   /** Decision threshold on the output probability, chosen on validation. */
   threshold: number;
+  /**
+   * The rate gate (docs/int8-spec.md §14): VA only when the segment's estimated rate is at least
+   * this many bpm (an integer in [1, 300]) or cannot be estimated. Absent or null = no gate;
+   * optional so that IRs from before it keep their meaning.
+   */
+  rateGateBpm?: number | null;
   tensors: Record<string, TensorIR>;
   /** Layers in execution order. */
   layers: LayerIR[];

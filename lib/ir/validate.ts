@@ -70,6 +70,12 @@ export function validateIR(ir: unknown): ModelIR {
   if (typeof m.threshold !== "number" || !(m.threshold >= 0 && m.threshold <= 1)) {
     throw new RangeError(`IR threshold ${m.threshold} is not a probability`);
   }
+  const gate = m.rateGateBpm;
+  if (
+    gate !== undefined && gate !== null && !(Number.isInteger(gate) && gate >= 1 && gate <= 300)
+  ) {
+    throw new RangeError(`IR rateGateBpm ${gate} must be an integer in [1, 300], or null`);
+  }
   if (m.inputClip !== null && !(typeof m.inputClip === "number" && m.inputClip > 0)) {
     throw new RangeError(`IR inputClip ${m.inputClip} must be a positive number or null`);
   }

@@ -90,6 +90,10 @@ function applyLayer(
 
 /** Throws a TypeError naming the layer if `spec` is not a well-formed graph. */
 export function checkSpec(spec: ArchSpec): void {
+  const gate = spec.rateGateBpm;
+  if (gate !== undefined && !(Number.isInteger(gate) && gate >= 1 && gate <= 300)) {
+    throw new RangeError(`Arch "${spec.name}": rateGateBpm ${gate} is not an integer in [1, 300]`);
+  }
   const known = new Set([INPUT]);
   for (const layer of spec.layers) {
     if (known.has(layer.name)) {

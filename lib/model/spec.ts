@@ -81,4 +81,10 @@ export interface ArchSpec {
   layers: LayerSpec[];
   /** Name of the layer whose output is the model's output: one probability of VA. */
   output: string;
+  /**
+   * The decision's rate gate (docs/int8-spec.md §14): VA only at an estimated rate of at least
+   * this many bpm (an integer in [1, 300]) or none; absent = no gate. The run's threshold is
+   * chosen with it applied, and the IR carries it.
+   */
+  rateGateBpm?: number;
 }

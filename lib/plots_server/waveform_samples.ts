@@ -1,7 +1,7 @@
 /** A few validation segments per rhythm, with the model's probability of VA for each. */
 import { type Dataset, segment } from "../data/mod.ts";
 import type { ModelIR } from "../ir/ir.ts";
-import { predictClass, quantizeInput, runInt8 } from "../interp/mod.ts";
+import { predictClass, quantizeInput, rateGateOpen, runInt8 } from "../interp/mod.ts";
 import type { ValidationPredictions } from "../train/history.ts";
 
 /** One validation segment to draw. */
@@ -57,8 +57,12 @@ export function waveformSamples(
         floatScore: validation.scores[j],
       };
       if (int8) {
-        const { output, probability } = runInt8(int8, quantizeInput(int8, samples));
-        sample.int8 = { probability, predicted: predictClass(int8, output) };
+        const input = quantizeInput(int8, samples);
+        const { output, probability } = runInt8(int8, input);
+        sample.int8 = {
+          probability,
+          predicted: predictClass(int8, output, rateGateOpen(int8, input)),
+        };
       }
       picked.push(sample);
     }

@@ -3,7 +3,8 @@ import type { ModelIR } from "../ir/ir.ts";
 import { type BinaryMetrics, binaryMetrics } from "../metrics/metrics.ts";
 import { runFloat64 } from "../interp/run_float.ts";
 import { runInt8 } from "../interp/run_int8.ts";
-import { predictClass, quantizeInput } from "../interp/io.ts";
+import { gateOpen, predictClass, quantizeInput, rateGateOpen } from "../interp/io.ts";
+import { twiceMedianBeatInterval } from "../data/rate.ts";
 
 /** Result of {@linkcode compareFloatInt8}. */
 export interface FloatInt8Comparison {
@@ -11,7 +12,7 @@ export interface FloatInt8Comparison {
   floatScores: Float64Array;
   /** [n] raw int8 outputs (probability × 128). */
   int8Outputs: Int8Array;
-  /** Metrics of `probability ≥ threshold` (float). */
+  /** Metrics of `probability ≥ threshold` and the rate gate on the float samples (float). */
   float: BinaryMetrics;
   /** Metrics of the int8 class decision, `predictClass` (the C side's rule). */
   int8: BinaryMetrics;
@@ -37,18 +38,22 @@ export function compareFloatInt8(
   const floatScores = new Float64Array(n);
   const int8Outputs = new Int8Array(n);
   const int8Classes = new Uint8Array(n);
+  const floatClasses = new Uint8Array(n);
   let disagreements = 0;
   for (let i = 0; i < n; i++) {
     const segment = samples.subarray(i * length, (i + 1) * length);
     floatScores[i] = runFloat64(floatIR, segment).get(floatIR.output)![0];
-    int8Outputs[i] = runInt8(int8IR, quantizeInput(int8IR, segment)).output;
-    int8Classes[i] = predictClass(int8IR, int8Outputs[i]);
-    if ((floatScores[i] >= floatIR.threshold ? 1 : 0) !== int8Classes[i]) disagreements++;
+    const input = quantizeInput(int8IR, segment);
+    int8Outputs[i] = runInt8(int8IR, input).output;
+    int8Classes[i] = predictClass(int8IR, int8Outputs[i], rateGateOpen(int8IR, input));
+    const floatGate = gateOpen(floatIR.rateGateBpm, twiceMedianBeatInterval(segment));
+    floatClasses[i] = floatGate && floatScores[i] >= floatIR.threshold ? 1 : 0;
+    if (floatClasses[i] !== int8Classes[i]) disagreements++;
   }
   return {
     floatScores,
     int8Outputs,
-    float: binaryMetrics(labels, floatScores, floatIR.threshold),
+    float: binaryMetrics(labels, floatClasses, 1),
     int8: binaryMetrics(labels, int8Classes, 1),
     disagreements,
   };

@@ -6,6 +6,7 @@ import { barChart, lineChart, vegaLiteToSvg } from "../plot/mod.ts";
 import type { EpochRecord } from "../train/history.ts";
 import { placeAmongTop } from "../firmware/leaderboard.ts";
 import { CYCLES_PER_INSTRUCTION } from "../metrics/mod.ts";
+import { type ClinicalEvaluation, rateZoneTable } from "../evaluate/mod.ts";
 
 /** Everything the page shows; each part comes from one stage's output. */
 export interface ReportInputs {
@@ -16,6 +17,8 @@ export interface ReportInputs {
   confusion: { tp: number; fn: number; fp: number; tn: number };
   recallByRhythm: Record<string, number>;
   fbetaBySubject: Record<string, number | null>;
+  /** lib/evaluate's rate-zone view of the validation subjects. */
+  correctByRateZone: ClinicalEvaluation["correctByRateZone"];
   sqnrDb: Record<string, number | null>;
   /** The per-layer table and memory timeline, as text. */
   layers: string;
@@ -81,6 +84,7 @@ export async function reportPage(r: ReportInputs): Promise<string> {
   ] as const;
   const svgs = await Promise.all(plots.map(([, spec]) => vegaLiteToSvg(spec)));
   const c = r.confusion;
+  const zones = rateZoneTable(r.correctByRateZone);
   const parts = [
     `<h1>${escape(r.title)}</h1>`,
     "<h2>Summary</h2>",
@@ -91,6 +95,9 @@ export async function reportPage(r: ReportInputs): Promise<string> {
       ["non-VA", c.fp, c.tn],
     ]),
     ...plots.flatMap(([heading], i) => [`<h2>${escape(heading)}</h2>`, svgs[i]]),
+    "<h2>Correct share per rhythm and estimated rate zone (bpm; validation subjects, int8)</h2>",
+    "<p>A model that reads rate alone flags every fast non-VA rhythm: this shows at which rates it does.</p>",
+    table(zones.head, zones.rows),
     "<h2>Layers and memory plan</h2>",
     `<pre>${escape(r.layers)}</pre>`,
   ];

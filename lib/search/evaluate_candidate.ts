@@ -8,19 +8,21 @@
  *    `<dir>/fold-<f>.json`, so a later stage with more folds (successive halving) trains only
  *    the folds it lacks.
  * 2. Pool the out-of-fold int8 outputs, choose one threshold on the pooled predictions (the
- *    grid of lib/train), and compute int8 Fβ pooled and per fold (mean ± sd), the correct share
- *    per rhythm and Fβ per subject (lib/evaluate).
- * 3. Generate C for the IR of the first evaluated fold (threshold = the pooled one) and measure
+ *    grid of lib/train) — with the candidate's `rateGate`, jointly with the rate gate (none or
+ *    one of RATE_GATE_GRID, each fold's gate read from its own int8 inputs) — and compute int8
+ *    Fβ pooled and per fold (mean ± sd), the correct share per rhythm, Fβ per subject and the
+ *    decisions per rate zone (lib/evaluate).
+ * 3. Generate C for the IR of the first evaluated fold (the pooled threshold and gate) and measure
  *    it with lib/firmware: exact Cortex-M4 instructions of one inference and the image's flash
  *    when the toolchain and QEMU are installed (host agreement only otherwise); latency
  *    estimate and contest score.
  */
 import { join } from "node:path";
 import { setupBackend } from "../backend/mod.ts";
-import { type Dataset, foldSplit, subset } from "../data/mod.ts";
-import { evaluateClasses, predictInt8 } from "../evaluate/mod.ts";
+import { type Dataset, foldSplit, segment, subset, twiceMedianBeatInterval } from "../data/mod.ts";
+import { type ClinicalEvaluation, evaluateClasses, predictInt8 } from "../evaluate/mod.ts";
 import { firstSegments, measureWhereAvailable, quantizeDataset } from "../firmware/mod.ts";
-import { predictClass } from "../interp/mod.ts";
+import { gateOpen, predictClass, quantizeInput } from "../interp/mod.ts";
 import { convertModel, loadIR, type ModelIR, saveIR, validateIR } from "../ir/mod.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
 import { binaryMetrics, contestScore } from "../metrics/mod.ts";
@@ -42,6 +44,7 @@ import {
   candidateId,
   candidateQuant,
   candidateSpec,
+  RATE_GATE_GRID,
 } from "./space.ts";
 
 /** Options of {@linkcode evaluateCandidate}. */
@@ -85,6 +88,13 @@ export interface CandidateResult {
   train_stride: number;
   /** One threshold for all folds, chosen on the pooled out-of-fold int8 outputs. */
   threshold: number;
+  /** The rate gate chosen with it (bpm; null = none); absent in rows from before it. */
+  rate_gate_bpm?: number | null;
+  /**
+   * With the candidate's `rateGate`: the pooled Fβ of the gate alone (every segment with an open
+   * gate called VA, the best gate of the grid), the baseline the network has to beat.
+   */
+  fbeta_rate_only?: number;
   /** int8 metrics of the pooled out-of-fold predictions at that threshold. */
   fbeta_int8: number;
   precision_int8: number;
@@ -101,6 +111,8 @@ export interface CandidateResult {
   /** Clinical view on the validation folds (pooled out-of-fold int8 decisions). */
   recall_by_rhythm: Record<string, number>;
   fbeta_by_subject: Record<string, number | null>;
+  /** Each rhythm's decisions per estimated rate zone; absent in rows from before it. */
+  correct_by_rate_zone?: ClinicalEvaluation["correctByRateZone"];
   macs: number;
   params: number;
   ram_bytes: number;
@@ -202,15 +214,22 @@ export async function evaluateCandidate(
     outcomes.push(outcome);
   }
 
-  // Pooled out-of-fold decisions at one threshold.
+  // Pooled out-of-fold decisions at one threshold (and rate gate).
   const labels = outcomes.flatMap((o) => o.labels);
-  const scores = outcomes.flatMap((o) => o.outputs.map((v) => v / 128));
-  const { threshold } = chooseThreshold(labels, scores);
-  const rule = { threshold };
-  const classesOf = (o: FoldOutcome) => o.outputs.map((v) => predictClass(rule, v));
+  const intervals = candidate.rateGate
+    ? await Promise.all(outcomes.map((o) => twiceIntervalsOf(dataset, o, options.dir)))
+    : outcomes.map((o) => o.outputs.map(() => null));
+  const { threshold, rateGateBpm } = chooseThresholdAndGate(
+    labels,
+    outcomes.flatMap((o) => o.outputs),
+    intervals.flat(),
+    candidate.rateGate ? RATE_GATE_GRID : [],
+  );
+  const classesOf = (o: FoldOutcome, f: number) =>
+    o.outputs.map((v, j) => predictClass({ threshold }, v, gateOpen(rateGateBpm, intervals[f][j])));
   const classes = outcomes.flatMap(classesOf);
   const pooled = binaryMetrics(labels, classes, 1);
-  const perFold = outcomes.map((o) => binaryMetrics(o.labels, classesOf(o), 1).fbeta);
+  const perFold = outcomes.map((o, f) => binaryMetrics(o.labels, classesOf(o, f), 1).fbeta);
   const { mean, sd } = meanSd(perFold);
   const floatPooled = chooseThreshold(labels, outcomes.flatMap((o) => o.floatScores)).metrics;
   const clinical = evaluateClasses(subset(dataset, outcomes.flatMap((o) => o.indices)), classes);
@@ -220,6 +239,7 @@ export async function evaluateCandidate(
   const ir: ModelIR = {
     ...(await loadIR(join(options.dir, `fold-${firmwareFold}.int8.ir.json`))),
     threshold,
+    ...(rateGateBpm === null ? {} : { rateGateBpm }),
   };
   await saveIR(join(options.dir, "model.int8.ir.json"), ir);
   const firmware = options.firmware
@@ -243,6 +263,8 @@ export async function evaluateCandidate(
     epochs: hyper.epochs,
     train_stride: options.trainStride,
     threshold,
+    rate_gate_bpm: rateGateBpm,
+    ...(candidate.rateGate ? { fbeta_rate_only: rateOnlyFbeta(labels, intervals.flat()) } : {}),
     fbeta_int8: pooled.fbeta,
     precision_int8: pooled.precision,
     recall_int8: pooled.recall,
@@ -254,6 +276,7 @@ export async function evaluateCandidate(
     best_epochs: outcomes.map((o) => o.bestEpoch),
     recall_by_rhythm: clinical.recallByRhythm,
     fbeta_by_subject: clinical.fbetaBySubject,
+    correct_by_rate_zone: clinical.correctByRateZone,
     macs: countMacs(ir).total,
     params: countParams(ir).total,
     ram_bytes: planMemory(ir).totalBytes,
@@ -266,6 +289,51 @@ export async function evaluateCandidate(
     score: m4 ? contestScore(pooled.fbeta, m4.latencyMs, m4.size.flash) : null,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * The rate estimate (twice the median beat interval, lib/data/rate.ts) of each held-out segment
+ * of a fold, on the int8 input of that fold's own IR: what its gate would read on the device.
+ */
+async function twiceIntervalsOf(
+  dataset: Dataset,
+  outcome: FoldOutcome,
+  dir: string,
+): Promise<(number | null)[]> {
+  const ir = await loadIR(join(dir, `fold-${outcome.fold}.int8.ir.json`));
+  return outcome.indices.map((i) =>
+    twiceMedianBeatInterval(quantizeInput(ir, segment(dataset, i)))
+  );
+}
+
+/**
+ * The threshold (lib/train's grid) and rate gate (none or one of `gates`) with the best pooled
+ * Fβ of the raw int8 `outputs`, each segment's gate read from `intervals`. Ties keep the earlier
+ * choice: no gate before a gate, a lower gate before a higher one.
+ */
+export function chooseThresholdAndGate(
+  labels: number[],
+  outputs: number[],
+  intervals: (number | null)[],
+  gates: readonly number[],
+): { threshold: number; rateGateBpm: number | null } {
+  let best = { fbeta: -1, threshold: 0.5, rateGateBpm: null as number | null };
+  for (const gate of [null, ...gates]) {
+    // A closed gate scores 0, below every threshold of the grid.
+    const scores = outputs.map((v, i) => gateOpen(gate, intervals[i]) ? v / 128 : 0);
+    const { threshold, metrics } = chooseThreshold(labels, scores);
+    if (metrics.fbeta > best.fbeta) best = { fbeta: metrics.fbeta, threshold, rateGateBpm: gate };
+  }
+  return { threshold: best.threshold, rateGateBpm: best.rateGateBpm };
+}
+
+/** The pooled Fβ of the best gate of RATE_GATE_GRID alone, without the network. */
+function rateOnlyFbeta(labels: number[], intervals: (number | null)[]): number {
+  return Math.max(
+    ...RATE_GATE_GRID.map((gate) =>
+      binaryMetrics(labels, intervals.map((d) => (gateOpen(gate, d) ? 1 : 0)), 1).fbeta
+    ),
+  );
 }
 
 async function readJson<T>(path: string): Promise<T | null> {

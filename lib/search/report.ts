@@ -10,6 +10,7 @@ import { barChart, type VegaLiteSpec, vegaLiteToSvg } from "../plot/mod.ts";
 import { CYCLES_PER_INSTRUCTION } from "../metrics/mod.ts";
 import { rankRows, type TableRow } from "./table.ts";
 import { describeTraining } from "./space.ts";
+import { rateZoneTable } from "../evaluate/mod.ts";
 
 /** VA rhythms must be detected; the others must be left alone (issue #7's clinical targets). */
 export const CLINICAL_TARGETS = { va: 0.99, other: 0.90 } as const;
@@ -186,6 +187,7 @@ export async function writeReport(
   ];
   if (best?.result) {
     const r = best.result;
+    const zones = r.correct_by_rate_zone ? rateZoneTable(r.correct_by_rate_zone) : null;
     const rhythmSvg = await vegaLiteToSvg(barChart(
       Object.entries(r.recall_by_rhythm).map(([rhythm, share]) => ({ rhythm, share })),
       { x: "rhythm", y: "share" },
@@ -207,6 +209,12 @@ export async function writeReport(
         Object.entries(r.recall_by_rhythm).map(([k, v]) => [k, v.toFixed(4)]),
       ),
       rhythmSvg,
+      ...(zones
+        ? [
+          "<h3>Correct share per rhythm and estimated rate zone (bpm)</h3>",
+          htmlTable(zones.head, zones.rows),
+        ]
+        : []),
       "<h3>Fβ per subject (subjects without VA have none)</h3>",
       subjectSvg,
       "<h3>Candidate</h3>",

@@ -67,7 +67,16 @@ export interface Candidate {
   averageEpochs?: number;
   /** lib/train's schedule (absent = constant). Optional like above. */
   learningRateSchedule?: LearningRateSchedule;
+  /**
+   * Search a rate gate (docs/int8-spec.md §14) with the threshold: the pooled out-of-fold
+   * decisions choose the gate among {@linkcode RATE_GATE_GRID} and none. Absent = no gate.
+   * Optional like above.
+   */
+  rateGate?: boolean;
 }
+
+/** The rate gates (bpm) a candidate with `rateGate` chooses from, besides none. */
+export const RATE_GATE_GRID: readonly number[] = [90, 95, 100, 105, 110, 115, 120, 125, 130];
 
 /** Samples per segment. */
 const INPUT_LENGTH = 1250;
@@ -237,6 +246,7 @@ const CANDIDATE_KEYS: Record<keyof Candidate, true> = {
   keep: true,
   averageEpochs: true,
   learningRateSchedule: true,
+  rateGate: true,
 };
 
 /** The quantization options of a candidate. */
@@ -512,6 +522,14 @@ export const SEEDS: readonly Candidate[] = [
     conv3: { filters: 12, kernel: 3, stride: 1 },
     ...STRETCH_RECIPE,
   }),
+  // Fifteenth round: the same with the rate gate chosen with the threshold (threeblock).
+  fine({
+    conv: { filters: 6, kernel: 15, stride: 8 },
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    conv3: { filters: 12, kernel: 3, stride: 1 },
+    ...STRETCH_RECIPE,
+    rateGate: true,
+  }),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
   compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),
@@ -652,6 +670,7 @@ export function describeTraining(c: Candidate): string {
     c.dropout ? `drop${c.dropout}` : "",
     c.learningRateSchedule === "cosine" ? "cosine" : "",
     c.keep === "average" ? `avg${c.averageEpochs ?? 1}` : "",
+    c.rateGate ? "rate-gate" : "",
     `${c.calib}/${c.perChannel ? "per-channel" : "per-tensor"}`,
   ].filter(Boolean).join(" ");
 }

@@ -147,7 +147,8 @@ const SEARCH_RECIPE: HyperParameters = Object.freeze({
  * subject S73, which no model had caught honestly: pooled int8 Fβ 0.9426 → 0.9499 over seven
  * fold draws, ahead on every draw.
  *
- * threeblock (candidate dbf25c555c, the default) trains with twoblock's recipe.
+ * threeblock (candidate 934fdf071a, the default) trains with twoblock's recipe; its rate gate is part
+ * of its spec (lib/model/archs.ts).
  */
 export const ARCH_DEFAULTS: Readonly<Record<string, HyperParameters>> = {
   threeblock: SEARCH_RECIPE,

@@ -1,5 +1,9 @@
 /** Choosing the decision threshold on validation scores. */
 import { bestThreshold, type BinaryMetrics, binaryMetrics } from "../metrics/metrics.ts";
+import { type Dataset, segment } from "../data/dataset.ts";
+import { twiceMedianBeatInterval } from "../data/rate.ts";
+import { gateOpen } from "../interp/io.ts";
+import type { ArchSpec } from "../model/spec.ts";
 
 /**
  * Candidate thresholds 0.05, 0.10, …, 0.95. A coarse grid on purpose: a finer one fits the
@@ -17,4 +21,29 @@ export function chooseThreshold(
 ): { threshold: number; metrics: BinaryMetrics } {
   const { threshold } = bestThreshold(labels, scores, THRESHOLD_GRID);
   return { threshold, metrics: binaryMetrics(labels, scores, threshold) };
+}
+
+/**
+ * Whether the spec's rate gate (docs/int8-spec.md §14, the rate estimated on the float
+ * samples) is open for each segment of `indices` (1 = open), or null for a spec without a gate.
+ */
+export function rateGates(
+  spec: Pick<ArchSpec, "rateGateBpm">,
+  dataset: Dataset,
+  indices: ArrayLike<number>,
+): Uint8Array | null {
+  if (spec.rateGateBpm === undefined) return null;
+  return Uint8Array.from(
+    { length: indices.length },
+    (_, j) =>
+      gateOpen(spec.rateGateBpm, twiceMedianBeatInterval(segment(dataset, indices[j]))) ? 1 : 0,
+  );
+}
+
+/**
+ * `scores` with the decision's rate gate applied: a segment whose gate is closed scores 0,
+ * below every threshold of the grid. Without gates (null), `scores` itself.
+ */
+export function gatedScores(scores: Float32Array, gates: Uint8Array | null): Float32Array {
+  return gates === null ? scores : scores.map((score, j) => (gates[j] ? score : 0));
 }

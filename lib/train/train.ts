@@ -1,7 +1,7 @@
 /**
  * The training loop: Adam on (optionally class-weighted) binary cross-entropy, seeded
  * shuffling and augmentation, validation on held-out subjects every epoch, and a threshold
- * chosen on validation. The weights kept (config.ts: KeepRule) are the best epoch's, with early
+ * chosen on validation (with the spec's rate gate applied, if it has one). The weights kept (config.ts: KeepRule) are the best epoch's, with early
  * stopping, or the mean of the last epochs' of a fixed schedule, chosen without looking at the
  * validation subjects (schedule.ts).
  *
@@ -32,7 +32,7 @@ import type { EpochRecord, RunMetrics, ValidationPredictions } from "./history.t
 import { predictScores } from "./predict.ts";
 import { Prng, withSeededMathRandom } from "./prng.ts";
 import { type ProgressReporter, quietProgress } from "./progress.ts";
-import { chooseThreshold } from "./threshold.ts";
+import { chooseThreshold, gatedScores, rateGates } from "./threshold.ts";
 import { batchLoss, EPSILON } from "./loss.ts";
 import { epochsToAverage, learningRateAt, WeightAverage } from "./schedule.ts";
 
@@ -110,6 +110,8 @@ function trainSeeded(
   const steps = Math.ceil(order.length / config.batchSize);
   const totalSteps = steps * config.epochs;
   const validationLabels = gatherLabels(dataset, split.validation, 0, split.validation.length);
+  // The decision's rate gate, if the spec has one: thresholds are chosen with it applied.
+  const gates = rateGates(spec, dataset, split.validation);
   const history: EpochRecord[] = [];
   let best: { epoch: number; fbeta: number; weights: tf.Tensor[] } | null = null;
 
@@ -152,8 +154,9 @@ function trainSeeded(
       // Validated on the twin, which computes the stock model's function in about half the
       // time; the final scores below come from the stock model itself.
       const scores = predictScores(training, spec, dataset, split.validation);
-      const atHalf = binaryMetrics(validationLabels, scores, 0.5);
-      const tuned = chooseThreshold(validationLabels, scores);
+      const decided = gatedScores(scores, gates);
+      const atHalf = binaryMetrics(validationLabels, decided, 0.5);
+      const tuned = chooseThreshold(validationLabels, decided);
       const record: EpochRecord = {
         epoch,
         epochs: config.epochs,
@@ -211,7 +214,8 @@ function trainSeeded(
   }
 
   const scores = predictScores(model, spec, dataset, split.validation);
-  const { threshold, metrics } = chooseThreshold(validationLabels, scores);
+  const decided = gatedScores(scores, gates);
+  const { threshold, metrics } = chooseThreshold(validationLabels, decided);
   return {
     model,
     history,
@@ -219,7 +223,7 @@ function trainSeeded(
       ...metrics,
       threshold,
       thresholdSource: "fold-validation",
-      atHalf: binaryMetrics(validationLabels, scores, 0.5),
+      atHalf: binaryMetrics(validationLabels, decided, 0.5),
       bestEpoch: averaged > 0 ? config.epochs : best!.epoch,
       epochsTrained: history.length,
     },

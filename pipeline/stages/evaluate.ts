@@ -28,6 +28,7 @@ export async function evaluateStage(context: StageContext, dir: string) {
     recall: e.recall,
     recall_by_rhythm: e.recallByRhythm,
     fbeta_by_subject: e.fbetaBySubject,
+    correct_by_rate_zone: e.correctByRateZone,
   };
   await writeJsonAtomic(join(dir, "evaluate.json"), summary);
   return summary;

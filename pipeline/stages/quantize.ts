@@ -34,6 +34,8 @@ export async function quantizeStage(context: StageContext, dir: string) {
     params: countParams(ir).total,
     macs: countMacs(ir).total,
     ram_bytes: result.plan.totalBytes,
+    threshold: ir.threshold,
+    rate_gate_bpm: ir.rateGateBpm ?? null,
     fbeta_float: result.validation.float.fbeta,
     fbeta_int8: result.validation.int8.fbeta,
     class_disagreements: result.validation.disagreements,

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../../lib/io/atomic.ts";
 import { reportPage } from "../../lib/report/mod.ts";
+import type { ClinicalEvaluation } from "../../lib/evaluate/mod.ts";
 import type { EpochRecord } from "../../lib/train/history.ts";
 import { readStageJson, type StageContext, stageDir } from "./context.ts";
 
@@ -19,6 +20,7 @@ export async function reportStage(context: StageContext, dir: string) {
     tn: number;
     fbeta: number;
     recall_by_rhythm: Record<string, number>;
+    correct_by_rate_zone: ClinicalEvaluation["correctByRateZone"];
     fbeta_by_subject: Record<string, number | null>;
   }>(context, "evaluate", "evaluate.json");
   const quantized = await readStageJson<Record<string, unknown>>(
@@ -45,6 +47,8 @@ export async function reportStage(context: StageContext, dir: string) {
       "validation Fβ, float (run threshold)": train.fbeta as number,
       "validation Fβ, int8 (TypeScript)": evaluation.fbeta,
       "int8 ≡ C on every validation segment": firmware.agree_with_ts as boolean,
+      "decision: threshold": quantized.threshold as number,
+      "decision: rate gate, bpm (none: null)": quantized.rate_gate_bpm as number | null,
       "parameters": quantized.params as number,
       "MACs": quantized.macs as number,
       "RAM bytes (arena + GRU state + scratch)": quantized.ram_bytes as number,
@@ -63,6 +67,7 @@ export async function reportStage(context: StageContext, dir: string) {
     confusion: evaluation,
     recallByRhythm: evaluation.recall_by_rhythm,
     fbetaBySubject: evaluation.fbeta_by_subject,
+    correctByRateZone: evaluation.correct_by_rate_zone,
     sqnrDb: quantized.sqnr_db as Record<string, number | null>,
     layers: await Deno.readTextFile(join(stageDir(context, "quantize"), "layers.txt")),
     mcu,

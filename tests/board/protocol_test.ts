@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import type { ModelIR } from "../../lib/ir/mod.ts";
-import { predictClass, quantizeInput, runInt8 } from "../../lib/interp/mod.ts";
+import { predictClass, quantizeInput, rateGateOpen, runInt8 } from "../../lib/interp/mod.ts";
 import { latencyMsEstimate } from "../../lib/metrics/mod.ts";
 import { buildM4Image, countM4, writeGeneratedModel } from "../../lib/firmware/mod.ts";
 import {
@@ -24,8 +24,10 @@ import { int8Model } from "../firmware/_models.ts";
 const textOf = (samples: Float32Array) =>
   Array.from(samples, (x) => `${pythonFloatRepr(x)} `).join("");
 
-const expectedClass = (ir: ModelIR, samples: Float32Array) =>
-  predictClass(ir, runInt8(ir, quantizeInput(ir, samples)).output);
+const expectedClass = (ir: ModelIR, samples: Float32Array) => {
+  const input = quantizeInput(ir, samples);
+  return predictClass(ir, runInt8(ir, input).output, rateGateOpen(ir, input));
+};
 
 function assertResult(reply: BoardReply, predicted: number): number {
   assert.equal(reply.kind, "result", `reply ${reply.reply}`);

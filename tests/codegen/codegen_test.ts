@@ -52,6 +52,25 @@ Deno.test("generateModel() makes concat views and flatten aliases no-ops without
   assert.equal(byOp.gru, "iegm_layer_6_gru_6");
 });
 
+Deno.test("generateModel() reads the rate gate from the input before the model runs, when the IR has one", () => {
+  const plain = generateModel(small, planMemory(small)).files;
+  assert.match(plain["model.h"], /#define MODEL_RATE_GATE_BPM 0\n/);
+  assert.ok(
+    plain["model.c"].includes(
+      "int model_classify(int8_t *output) {\n  model_run(output);\n  return output[0] >= MODEL_THRESHOLD_Q;\n}",
+    ),
+  );
+  const gated = generateModel({ ...copy(small), rateGateBpm: 110 }, planMemory(small)).files;
+  assert.match(gated["model.h"], /#define MODEL_RATE_GATE_BPM 110\n/);
+  const body = gated["model.c"].slice(gated["model.c"].indexOf("int model_classify("));
+  const gate = body.indexOf(
+    "iegm_twice_median_beat_interval_s8(model_input(), MODEL_INPUT_LENGTH)",
+  );
+  assert.ok(gate > 0 && gate < body.indexOf("model_run(output)"));
+  assert.match(body, /twice_interval \* MODEL_RATE_GATE_BPM <= 30000/);
+  assert.match(body, /return gate_open && output\[0\] >= MODEL_THRESHOLD_Q;/);
+});
+
 Deno.test("generateModel() refuses a wrong magic or version", () => {
   const plan = planMemory(small);
   const badMagic = { ...copy(small), magic: "NNOM" } as unknown as ModelIR;
@@ -101,7 +120,9 @@ Deno.test("EMITTERS has an emitter for every op of the IR contract", () => {
 Deno.test("the generated C compiles warning-free with gcc and arm-none-eabi-gcc at -Wall -Wextra -Werror", async () => {
   const dir = await Deno.makeTempDir({ prefix: "codegen-test-" });
   try {
-    await writeModelSources(join(dir, "model"), generateModel(small, planMemory(small)));
+    // The rate gate's call is the only part a gate adds.
+    const gated = { ...copy(small), rateGateBpm: 110 };
+    await writeModelSources(join(dir, "model"), generateModel(gated, planMemory(gated)));
     const include = join(FIRMWARE_DIR, "runtime", "include");
     const common = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-Wshadow", "-I", include, "-c"];
     for (

@@ -35,6 +35,28 @@ Deno.test("evaluateClasses() reports null Fβ for a subject without VA", () => {
   assert.equal(result.recallByRhythm.SR, 0);
 });
 
+Deno.test("evaluateClasses() groups each rhythm's decisions by rate zone", () => {
+  const dataset = fixture([[0, "SR"], [0, "SR"], [0, "SR"], [1, "VT"], [1, "VT"]]);
+  // SR at 75, 120 and 120 bpm; VT at 120 and 187.5 bpm (triangular beats every 200, 125, 80).
+  const periods = [200, 125, 125, 125, 80];
+  periods.forEach((period, i) => {
+    const x = dataset.samples.subarray(i * SEGMENT_LENGTH, (i + 1) * SEGMENT_LENGTH);
+    for (let t = 10; t < SEGMENT_LENGTH - 4; t += period) {
+      for (let d = -4; d <= 4; d++) x[t + d] = 1 - Math.abs(d) / 5;
+    }
+  });
+  // The two SR segments at 120 bpm: one flagged. Both VT caught.
+  const result = evaluateClasses(dataset, [0, 1, 0, 1, 1]);
+  assert.deepEqual(result.correctByRateZone, {
+    SR: { "<100": { segments: 1, correct: 1 }, "120-149": { segments: 2, correct: 1 } },
+    VT: { "120-149": { segments: 1, correct: 1 }, "150-199": { segments: 1, correct: 1 } },
+  });
+  // A flat segment has no rate.
+  assert.deepEqual(evaluateClasses(fixture([[0, "AFb"]]), [0]).correctByRateZone, {
+    AFb: { "no rate": { segments: 1, correct: 1 } },
+  });
+});
+
 Deno.test("evaluateClasses() refuses a decision count that does not match", () => {
   assert.throws(() => evaluateClasses(fixture([[0, "SR"]]), [1, 0]), RangeError);
 });

@@ -60,7 +60,7 @@ Deno.test("int8CrossValidation pools every fold's held-out int8 outputs at one t
     const { int8IR } = quantizeRun(run, dataset, { ...OPTIONS, validationSegments: 1 });
     const indices = segmentsOfSubjects(dataset, run.config.validationSubjects);
     const { outputs } = predictInt8(int8IR, subset(dataset, indices));
-    return Array.from(outputs, (v) => predictClass({ threshold: cv.threshold }, v));
+    return Array.from(outputs, (v) => predictClass({ threshold: cv.threshold }, v, true));
   });
   const labels = runs.flatMap((run) =>
     segmentsOfSubjects(dataset, run.config.validationSubjects).map((i) => dataset.labels[i])

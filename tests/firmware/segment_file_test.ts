@@ -36,15 +36,23 @@ Deno.test("decodeSegments() refuses a wrong magic, a wrong version and a truncat
 });
 
 Deno.test("decodeOutputs() and decodeTrace() read what the C programs write", () => {
-  const out = new Uint8Array(22);
+  // Version 2: per segment its output (length 1 here), then its class.
+  const out = new Uint8Array(24);
   out.set(new TextEncoder().encode(OUTPUTS_MAGIC));
   const view = new DataView(out.buffer);
-  view.setUint32(8, 1, true);
+  view.setUint32(8, 2, true);
   view.setUint32(12, 2, true);
   view.setUint32(16, 1, true);
-  out[20] = 0x80;
-  out[21] = 0x7f;
+  out.set([0x80, 0, 0x7f, 1], 20);
   assert.deepEqual(decodeOutputs(out).outputs, Int8Array.from([-128, 127]));
+  assert.deepEqual(decodeOutputs(out).classes, Uint8Array.from([0, 1]));
+  assert.throws(() => decodeOutputs(out.slice(0, -1), "o.bin"), /o\.bin: 23 bytes, expected 24/);
+  const badClass = out.slice();
+  badClass[23] = 2;
+  assert.throws(() => decodeOutputs(badClass, "o.bin"), /o\.bin: segment 1 has class 2/);
+  const version1 = out.slice();
+  version1[8] = 1;
+  assert.throws(() => decodeOutputs(version1, "o.bin"), /o\.bin: version 1, expected 2/);
 
   const trace = new Uint8Array(12 + 16 + 4);
   trace.set(new TextEncoder().encode("IEGMTRC\0"));

@@ -66,10 +66,10 @@ Deno.test("quantizeInput() clips, rounds half up and saturates", () => {
 
 Deno.test("predictClass() is output ≥ ceil(128 · threshold)", () => {
   assert.equal(thresholdQ(int8IRs.nnom), 39); // 0.3 · 128 = 38.4
-  assert.equal(predictClass(int8IRs.nnom, 38), 0);
-  assert.equal(predictClass(int8IRs.nnom, 39), 1);
-  assert.equal(predictClass({ threshold: 1 }, 127), 0); // 128: never VA
-  assert.equal(predictClass({ threshold: 0 }, 0), 1);
+  assert.equal(predictClass(int8IRs.nnom, 38, true), 0);
+  assert.equal(predictClass(int8IRs.nnom, 39, true), 1);
+  assert.equal(predictClass({ threshold: 1 }, 127, true), 0); // 128: never VA
+  assert.equal(predictClass({ threshold: 0 }, 0, true), 1);
 });
 
 Deno.test("runInt8() of fused conv/ReLU/pool equals separate conv, relu and maxpool1d bit for bit", () => {

@@ -43,6 +43,13 @@ Deno.test("evaluate --json scores a model on a set in the official format, C equ
     assert.equal(result.mismatches_ts_vs_c, 0);
     assert.equal(result.model.arch, "threeblock"); // the pipeline's default arch
     assert.ok(Object.keys(result.recall_by_rhythm).length > 0);
+    // Every segment falls in one rate zone of its rhythm, and the zones agree with the rhythms.
+    const zones = Object.entries(
+      result.correct_by_rate_zone as Record<string, Record<string, { segments: number }>>,
+    );
+    const counts = zones.map(([, byZone]) => Object.values(byZone)).flat();
+    assert.equal(counts.reduce((total, c) => total + c.segments, 0), n);
+    assert.deepEqual(zones.map(([rhythm]) => rhythm), Object.keys(result.recall_by_rhythm));
 
     // A short file: the error names it, the exit code is non-zero.
     const victim = (await Deno.readTextFile(join(data, "index.csv"))).split("\n")[1].split(",")[1];

@@ -66,11 +66,15 @@ Deno.test("lib/model's twoblock arch and its training defaults are search candid
   assert.deepEqual(defaultsFor("twoblock"), candidateHyper(winner));
 });
 
-Deno.test("lib/model's threeblock arch and its training defaults are search candidate dbf25c555c", () => {
-  // Round 11's seed: twoblock's shape and recipe with the third block of 09dcd5bd8c.
-  const winner = SEEDS.find((c) => candidateId(c) === "dbf25c555c");
-  assert.ok(winner, "dbf25c555c is not among the seeds");
-  assert.deepEqual(candidateSpec(winner, "threeblock"), threeblock);
+Deno.test("lib/model's threeblock arch and its training defaults are search candidate 934fdf071a", () => {
+  // Round 15's seed: round 11's dbf25c555c (twoblock's shape and recipe with the third block of
+  // 09dcd5bd8c) with the rate gate searched; the pooled CVs chose 110 bpm.
+  const winner = SEEDS.find((c) => candidateId(c) === "934fdf071a");
+  assert.ok(winner, "934fdf071a is not among the seeds");
+  assert.equal(candidateId({ ...winner, rateGate: undefined }), "dbf25c555c");
+  const { rateGateBpm, ...layers } = threeblock;
+  assert.deepEqual(candidateSpec(winner, "threeblock"), layers);
+  assert.equal(rateGateBpm, 110);
   assert.deepEqual(defaultsFor("threeblock"), candidateHyper(winner));
 });
 

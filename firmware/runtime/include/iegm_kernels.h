@@ -108,4 +108,19 @@ void iegm_gru_s8(const int8_t *x, int T, int N_in, int U, const int8_t *W, const
 void iegm_sigmoid_s8(const int8_t *x, int n, int in_shift, int pre_dec, const int16_t *table,
                      int8_t *y);
 
+/** Longest segment of iegm_twice_median_beat_interval_s8, whose stack holds ceil(N / 50) beats. */
+#define IEGM_RATE_GATE_MAX_N 1250
+
+/**
+ * Rate gate (§14, steps 1–3): twice the median interval between the beats of the model's int8
+ * input, read before the model runs. The gate is open iff the result is 0 or
+ * result · rateGateBpm ≤ 30000 (step 4, the caller's compare).
+ * @param x  in  [n] int8, the quantized samples (§3); read only
+ * @param n  samples ∈ [1, IEGM_RATE_GATE_MAX_N]
+ * @return   D ∈ [100, 2·(n − 1)] in samples (the rate is 30000 / D bpm), or 0 when the segment
+ *           has no rate (99th-percentile magnitude 0, or fewer than two beats). Stack: 168 bytes
+ *           on the Cortex-M4 at -Os (296 at -O0), no other memory.
+ */
+int32_t iegm_twice_median_beat_interval_s8(const int8_t *x, int32_t n);
+
 #endif

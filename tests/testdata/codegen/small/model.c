@@ -278,3 +278,8 @@ void model_run(int8_t *output) {
   LAYER(11, iegm_layer_11_sigmoid_11, (ARENA + 0), 1, 1, 3, 3);
   for (int i = 0; i < 3; i++) output[i] = (ARENA + 0)[i];
 }
+
+int model_classify(int8_t *output) {
+  model_run(output);
+  return output[0] >= MODEL_THRESHOLD_Q;
+}
