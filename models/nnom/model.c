@@ -332,3 +332,8 @@ void model_run(int8_t *output) {
   LAYER(7, iegm_layer_7_out, (ARENA + 936), 1, 1, 1, 1);
   for (int i = 0; i < 1; i++) output[i] = (ARENA + 936)[i];
 }
+
+int model_classify(int8_t *output) {
+  model_run(output);
+  return output[0] >= MODEL_THRESHOLD_Q;
+}

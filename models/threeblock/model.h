@@ -18,8 +18,10 @@
 /* Output: int8 [1], dec 7. */
 #define MODEL_OUTPUT_LENGTH 1
 #define MODEL_OUTPUT_DEC 7
-/* VA iff output[0] >= MODEL_THRESHOLD_Q (threshold 0.25, §14). */
+/* VA iff output[0] >= MODEL_THRESHOLD_Q (threshold 0.25, §14) */
 #define MODEL_THRESHOLD_Q 32
+/* and the rate is at least MODEL_RATE_GATE_BPM or unknown (§14; 0 = no gate). */
+#define MODEL_RATE_GATE_BPM 110
 #define MODEL_LAYER_COUNT 6
 #define MODEL_ARENA_BYTES 1480
 #define MODEL_STATE_BYTES 0
@@ -38,6 +40,14 @@ int8_t *model_input(void);
  * @param output  out [MODEL_OUTPUT_LENGTH] int8
  */
 void model_run(int8_t *output);
+
+/**
+ * The class of the segment in model_input() (§14): runs the model, and returns 1 (VA) iff
+ * output[0] >= MODEL_THRESHOLD_Q and the rate gate, read from the input before the model
+ * runs, is open.
+ * @param output  out [MODEL_OUTPUT_LENGTH] int8, as model_run() writes it
+ */
+int model_classify(int8_t *output);
 
 #ifdef MODEL_TRACE
 /** The layers, in order: name, op, MACs. */

@@ -373,3 +373,8 @@ void model_run(int8_t *output) {
   LAYER(4, iegm_layer_4_out, (ARENA + 0), 1, 1, 1, 1);
   for (int i = 0; i < 1; i++) output[i] = (ARENA + 0)[i];
 }
+
+int model_classify(int8_t *output) {
+  model_run(output);
+  return output[0] >= MODEL_THRESHOLD_Q;
+}
