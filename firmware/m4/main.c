@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "le_bytes.h"
 #include "semihost.h"
 
 enum { FILE_VERSION = 1, OUTPUTS_VERSION = 2, HEADER_BYTES = 20, STACK_PATTERN = 0x5AA5C33Cu };
@@ -24,17 +25,6 @@ extern uint32_t __bss_end[];
 /* [MODEL_OUTPUT_LENGTH] int8. The input has no buffer here: each segment is read straight into
  * the model's arena (model_input()), so the image's RAM is the model's plan plus this. */
 static int8_t output[MODEL_OUTPUT_LENGTH];
-
-static uint32_t read_u32(const uint8_t *p) {
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static int same_bytes(const uint8_t *a, const char *b, uint32_t n) {
-  for (uint32_t i = 0; i < n; i++) {
-    if (a[i] != (uint8_t)b[i]) return 0;
-  }
-  return 1;
-}
 
 /* Fills the free stack below the caller's frame with a pattern (leaving 64 bytes of margin). */
 __attribute__((noinline)) static void paint_stack(void) {

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "iegm_kernels.h"
+#include "le_bytes.h"
 #include "semihost.h"
 
 enum {
@@ -36,17 +37,6 @@ __attribute__((noinline)) void iegm_mark_end(void) { __asm__ volatile(""); }
 
 /* [IEGM_RATE_GATE_MAX_N + 3] int8: a segment at offset i mod 4 of a word-aligned buffer. */
 static int8_t buffer[IEGM_RATE_GATE_MAX_N + 3] __attribute__((aligned(4)));
-
-static uint32_t read_u32(const uint8_t *p) {
-  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static int same_bytes(const uint8_t *a, const char *b, uint32_t n) {
-  for (uint32_t i = 0; i < n; i++) {
-    if (a[i] != (uint8_t)b[i]) return 0;
-  }
-  return 1;
-}
 
 static uintptr_t stack_pointer(void) {
   uintptr_t sp;

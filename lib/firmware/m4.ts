@@ -50,7 +50,11 @@ export interface M4Run {
   stackBytes: number;
 }
 
-async function inTempDir<T>(buildDir: string, body: (dir: string) => Promise<T>): Promise<T> {
+/** Runs `body` in a fresh temporary folder under `buildDir`, removed afterwards. */
+export async function inTempDir<T>(
+  buildDir: string,
+  body: (dir: string) => Promise<T>,
+): Promise<T> {
   await Deno.mkdir(buildDir, { recursive: true });
   const dir = await Deno.makeTempDir({ dir: buildDir, prefix: "m4-run-" });
   try {

@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { BUILD_DIR, buildProgram, FIRMWARE_DIR } from "./compile.ts";
 import { countQemuInstructions, runQemu } from "./qemu.ts";
+import { inTempDir } from "./m4.ts";
 import { ioSources, type KernelSet, RUNTIME_INCLUDE, runtimeSources } from "./runtime.ts";
 
 /** Magics of firmware/m4/rate_gate_check.c's files; both are version 1. */
@@ -76,19 +77,9 @@ export async function buildRateGateImage(
   return program.path;
 }
 
-async function inTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-  await Deno.mkdir(BUILD_DIR, { recursive: true });
-  const dir = await Deno.makeTempDir({ dir: BUILD_DIR, prefix: "rate-gate-" });
-  try {
-    return await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 /** Runs the check program `elf` under QEMU on `segments`. */
 export function runRateGate(elf: string, segments: Int8Array[]): Promise<RateGateRun> {
-  return inTempDir(async (dir) => {
+  return inTempDir(BUILD_DIR, async (dir) => {
     await Deno.writeFile(join(dir, "rate_segments.bin"), encodeRateSegments(segments));
     await runQemu(elf, dir);
     return decodeRateResults(await Deno.readFile(join(dir, "rate_results.bin")), segments.length);
@@ -97,7 +88,7 @@ export function runRateGate(elf: string, segments: Int8Array[]): Promise<RateGat
 
 /** The instructions of one call of the estimator in `elf` on `x`, counted exactly. */
 export function countRateGateCall(elf: string, x: Int8Array): Promise<number> {
-  return inTempDir(async (dir) => {
+  return inTempDir(BUILD_DIR, async (dir) => {
     await Deno.writeFile(join(dir, "rate_segments.bin"), encodeRateSegments([x]));
     return (await countQemuInstructions(elf, dir)).total;
   });
