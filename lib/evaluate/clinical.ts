@@ -63,23 +63,19 @@ export function evaluateClasses(dataset: Dataset, classes: ArrayLike<number>): C
 }
 
 function byRateZone(dataset: Dataset, classes: ArrayLike<number>) {
-  const zones = Array.from(
-    { length: dataset.size },
-    (_, i) => rateZone(estimateRateBpm(segment(dataset, i))),
-  );
+  const zones = [...RATE_ZONES, NO_RATE] as RateZone[];
+  // [rhythm][zone]: segments and correct decisions, filled in one pass over the dataset.
+  const counts = RHYTHMS.map(() => zones.map(() => ({ segments: 0, correct: 0 })));
+  for (let i = 0; i < dataset.size; i++) {
+    const zone = zones.indexOf(rateZone(estimateRateBpm(segment(dataset, i))));
+    const count = counts[dataset.rhythms[i]][zone];
+    count.segments++;
+    if (classes[i] === dataset.labels[i]) count.correct++;
+  }
   const result: ClinicalEvaluation["correctByRateZone"] = {};
   RHYTHMS.forEach((rhythm, r) => {
-    const counts: Partial<Record<RateZone, ZoneCount>> = {};
-    for (const zone of [...RATE_ZONES, NO_RATE] as RateZone[]) {
-      let segments = 0, correct = 0;
-      for (let i = 0; i < dataset.size; i++) {
-        if (dataset.rhythms[i] !== r || zones[i] !== zone) continue;
-        segments++;
-        if (classes[i] === dataset.labels[i]) correct++;
-      }
-      if (segments > 0) counts[zone] = { segments, correct };
-    }
-    if (Object.keys(counts).length > 0) result[rhythm] = counts;
+    const present = zones.flatMap((zone, z) => counts[r][z].segments ? [[zone, counts[r][z]]] : []);
+    if (present.length > 0) result[rhythm] = Object.fromEntries(present);
   });
   return result;
 }

@@ -121,8 +121,8 @@ export const twoblock: ArchSpec = {
  * patterns of the second block's features (candidate dbf25c555c, round 11), and a rate gate of
  * 110 bpm (docs/int8-spec.md §14): the network's VA is kept only at an estimated rate of at
  * least 110 bpm. The search chose the gate with the threshold on the pooled out-of-fold
- * decisions, and chose 110 on all seven fold draws; 115 would cut the slowest VT in the data
- * (subject S73, about 114 bpm). tests/search/space_test.ts holds the layers equal to the
+ * decisions, and chose 110 on all seven fold draws, over 115 and above, which cut into the
+ * data's slow VT (290 segments at 100–119 bpm in the README's rate-zone table). tests/search/space_test.ts holds the layers equal to the
  * candidate's spec.
  */
 export const threeblock: ArchSpec = {

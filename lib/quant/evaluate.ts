@@ -39,6 +39,8 @@ export function compareFloatInt8(
   const int8Outputs = new Int8Array(n);
   const int8Classes = new Uint8Array(n);
   const floatClasses = new Uint8Array(n);
+  // The float rate estimate only for a gated IR: it sorts every segment's magnitudes.
+  const gated = floatIR.rateGateBpm !== undefined && floatIR.rateGateBpm !== null;
   let disagreements = 0;
   for (let i = 0; i < n; i++) {
     const segment = samples.subarray(i * length, (i + 1) * length);
@@ -46,7 +48,9 @@ export function compareFloatInt8(
     const input = quantizeInput(int8IR, segment);
     int8Outputs[i] = runInt8(int8IR, input).output;
     int8Classes[i] = predictClass(int8IR, int8Outputs[i], rateGateOpen(int8IR, input));
-    const floatGate = gateOpen(floatIR.rateGateBpm, twiceMedianBeatInterval(segment));
+    const floatGate = gated
+      ? gateOpen(floatIR.rateGateBpm, twiceMedianBeatInterval(segment))
+      : true;
     floatClasses[i] = floatGate && floatScores[i] >= floatIR.threshold ? 1 : 0;
     if (floatClasses[i] !== int8Classes[i]) disagreements++;
   }
