@@ -109,6 +109,13 @@ const command: CommandSpec = {
       value: "W",
       description: "none, balanced, or NEG,POS (default: per arch).",
     },
+    threshold: {
+      type: "string",
+      value: "T",
+      description: "Decision threshold, fixed (0 < T < 1; the validation subjects only score " +
+        "it), or choose (the best of the grid on validation; with --cv on the pooled " +
+        "out-of-fold predictions) (default: per arch).",
+    },
     backend: {
       type: "string",
       value: "NAME",
@@ -178,6 +185,8 @@ async function main(): Promise<void> {
     }
     hyper.learningRateSchedule = schedule;
   }
+  if (args.threshold === "choose") delete hyper.threshold;
+  else hyper.threshold = numberOption(args, "threshold", 1e-6, 1 - 1e-6) ?? hyper.threshold;
   if (typeof args.augment === "string") {
     hyper.augmentation = usage(() => parseAugmentation(args.augment as string));
   }
@@ -226,7 +235,9 @@ async function main(): Promise<void> {
       `${archName} ${k}-fold CV: validation Fβ ${summary.fbetaMean.toFixed(4)} ± ${
         summary.fbetaSd.toFixed(4)
       }` +
-        ` at pooled threshold ${summary.threshold}` +
+        ` at ${
+          job.hyper.threshold === undefined ? "pooled" : "fixed"
+        } threshold ${summary.threshold}` +
         ` (at 0.5: ${summary.fbetaAtHalfMean.toFixed(4)} ± ${summary.fbetaAtHalfSd.toFixed(4)}); ${
           join(out, "cv.json")
         }`,
@@ -241,7 +252,7 @@ async function main(): Promise<void> {
     }` +
       ` precision ${m.precision.toFixed(4)} recall ${
         m.recall.toFixed(4)
-      } at threshold ${m.threshold}` +
+      } at threshold ${m.threshold} (${m.thresholdSource})` +
       ` (Fβ at 0.5: ${m.atHalf.fbeta.toFixed(4)}; epoch ${m.bestEpoch}); run ${out}`,
   );
 }

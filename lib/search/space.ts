@@ -73,6 +73,11 @@ export interface Candidate {
    * Optional like above.
    */
   rateGate?: boolean;
+  /**
+   * Train only on segments at this rate (bpm) or faster (lib/train: trainMinRateBpm), meant
+   * with `rateGate`. Absent = all segments. Optional like above.
+   */
+  trainMinRateBpm?: number;
 }
 
 /** The rate gates (bpm) a candidate with `rateGate` chooses from, besides none. */
@@ -197,6 +202,7 @@ export function candidateHyper(c: Candidate): HyperParameters {
     keep: c.keep,
     averageEpochs: c.averageEpochs,
     learningRateSchedule: c.learningRateSchedule,
+    ...(c.trainMinRateBpm === undefined ? {} : { trainMinRateBpm: c.trainMinRateBpm }),
   };
 }
 
@@ -247,6 +253,7 @@ const CANDIDATE_KEYS: Record<keyof Candidate, true> = {
   averageEpochs: true,
   learningRateSchedule: true,
   rateGate: true,
+  trainMinRateBpm: true,
 };
 
 /** The quantization options of a candidate. */
@@ -671,6 +678,7 @@ export function describeTraining(c: Candidate): string {
     c.learningRateSchedule === "cosine" ? "cosine" : "",
     c.keep === "average" ? `avg${c.averageEpochs ?? 1}` : "",
     c.rateGate ? "rate-gate" : "",
+    c.trainMinRateBpm === undefined ? "" : `train≥${c.trainMinRateBpm}bpm`,
     `${c.calib}/${c.perChannel ? "per-channel" : "per-tensor"}`,
   ].filter(Boolean).join(" ");
 }

@@ -1,13 +1,15 @@
 /**
  * Subject-wise K-fold cross-validation: every fold trained into `<out>/fold-<i>`, then one
  * decision threshold chosen on the pooled out-of-fold predictions (a threshold chosen on one
- * small fold is mostly noise: findings.md), written back into each fold's metrics.json, and a
- * summary with mean ± sd of validation Fβ in `<out>/cv.json`. Each fold directory is written
+ * small fold is mostly noise: findings.md) with the spec's rate gate applied (or the config's
+ * fixed one), written back into each fold's metrics.json, and a summary with mean ± sd of
+ * validation Fβ in `<out>/cv.json`. Each fold directory is written
  * atomically as soon as its fold is trained, and a fold whose directory is complete with the
  * same config is not trained again: rerunning an interrupted command resumes it.
  */
 import { join } from "node:path";
 import type { Dataset } from "../data/dataset.ts";
+import { foldSplit } from "../data/mod.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
 import { type BinaryMetrics, binaryMetrics } from "../metrics/metrics.ts";
 import type { TrainConfig } from "./config.ts";
@@ -15,7 +17,7 @@ import { foldConfig, type FoldJob, trainFold } from "./fold.ts";
 import type { RunMetrics, ValidationPredictions } from "./history.ts";
 import type { ProgressReporter } from "./progress.ts";
 import { loadValidation, RUN_FILES, saveRunMetrics } from "./run_dir.ts";
-import { chooseThreshold } from "./threshold.ts";
+import { decideThreshold, gatedScores, rateGates } from "./threshold.ts";
 
 /** Per fold: its run directory and validation metrics at the pooled threshold. */
 export interface CvFold {
@@ -25,7 +27,10 @@ export interface CvFold {
   bestEpoch: number;
   /** Metrics at the pooled threshold. */
   metrics: BinaryMetrics;
-  /** The threshold this fold alone would have chosen, and its Fβ there (for comparison). */
+  /**
+   * The threshold this fold alone would have chosen (the config's, when it fixes one), and its
+   * Fβ there (for comparison).
+   */
   foldThreshold: number;
   foldThresholdFbeta: number;
 }
@@ -64,12 +69,16 @@ export async function crossValidate(
     dir: string;
     metrics: RunMetrics;
     validation: ValidationPredictions;
+    /** The validation scores with the spec's rate gate applied: what the threshold decides. */
+    decided: Float32Array;
     subjects: string[];
   }[] = [];
   for (let fold = 0; fold < job.folds.length; fold++) {
     const dir = join(outDir, foldDirName(fold));
     const progress = progressFor(fold);
-    const finished = await finishedFold(dir, foldConfig(dataset, job, fold));
+    // The validation predictions are in foldSplit's order (train.ts), and so are these gates.
+    const gates = rateGates(job.spec, dataset, foldSplit(dataset, job.folds, fold).validation);
+    const finished = await finishedFold(dir, foldConfig(dataset, job, fold), gates);
     if (finished) {
       progress.note(`reusing the finished run in ${dir} (same config)`);
       runs.push({ dir, ...finished, subjects: finished.config.validationSubjects });
@@ -80,16 +89,22 @@ export async function crossValidate(
       dir,
       metrics: result.metrics,
       validation: result.validation,
+      decided: gatedScores(Float32Array.from(result.validation.scores), gates),
       subjects: config.validationSubjects,
     });
   }
   const pooledLabels = runs.flatMap((r) => r.validation.labels);
-  const pooledScores = runs.flatMap((r) => r.validation.scores);
-  const { threshold, metrics: pooled } = chooseThreshold(pooledLabels, pooledScores);
+  const pooledScores = runs.flatMap((r) => Array.from(r.decided));
+  const { threshold, metrics: pooled, source } = decideThreshold(
+    pooledLabels,
+    pooledScores,
+    job.hyper.threshold,
+    "pooled-cv",
+  );
 
   const perFold: CvFold[] = [];
   for (const [fold, run] of runs.entries()) {
-    const metrics = binaryMetrics(run.validation.labels, run.validation.scores, threshold);
+    const metrics = binaryMetrics(run.validation.labels, run.decided, threshold);
     perFold.push({
       fold,
       dir: run.dir,
@@ -103,7 +118,7 @@ export async function crossValidate(
       ...run.metrics,
       ...metrics,
       threshold,
-      thresholdSource: "pooled-cv",
+      thresholdSource: source,
     });
   }
   const atThreshold = meanSd(perFold.map((f) => f.metrics.fbeta));
@@ -128,13 +143,19 @@ export async function crossValidate(
  * The run in `dir` if it is complete and was trained with exactly `config`, so an interrupted
  * cross-validation resumes where it stopped; else null. Its metrics are those at its own
  * validation threshold, recomputed from its predictions (a finished CV overwrote them with the
- * pooled threshold's).
+ * pooled threshold's), with the spec's rate gate (`gates`) applied.
  */
 async function finishedFold(
   dir: string,
   config: TrainConfig,
+  gates: Uint8Array | null,
 ): Promise<
-  { config: TrainConfig; metrics: RunMetrics; validation: ValidationPredictions } | null
+  {
+    config: TrainConfig;
+    metrics: RunMetrics;
+    validation: ValidationPredictions;
+    decided: Float32Array;
+  } | null
 > {
   let saved: TrainConfig, metrics: RunMetrics, validation: ValidationPredictions;
   try {
@@ -146,16 +167,18 @@ async function finishedFold(
     return null; // absent or unreadable: train it again
   }
   if (JSON.stringify(saved) !== JSON.stringify(config)) return null;
-  const own = chooseThreshold(validation.labels, validation.scores);
+  const decided = gatedScores(Float32Array.from(validation.scores), gates);
+  const own = decideThreshold(validation.labels, decided, config.threshold, "fold-validation");
   return {
     config: saved,
     validation,
+    decided,
     metrics: {
       ...metrics,
       ...own.metrics,
       threshold: own.threshold,
-      thresholdSource: "fold-validation",
-      atHalf: binaryMetrics(validation.labels, validation.scores, 0.5),
+      thresholdSource: own.source,
+      atHalf: binaryMetrics(validation.labels, decided, 0.5),
     },
   };
 }

@@ -1,4 +1,5 @@
 /** What the trainer records per epoch and about the validation set. */
+import type { ThresholdSource } from "./threshold.ts";
 import type { BinaryMetrics } from "../metrics/metrics.ts";
 
 /** Validation figures of one epoch: loss, metrics at the threshold 0.5, the best threshold. */
@@ -30,10 +31,11 @@ export interface RunMetrics extends BinaryMetrics {
   /** Predict VA when the model's output ≥ threshold. */
   threshold: number;
   /**
-   * Where the threshold was chosen: on this run's validation subjects, or on the pooled
-   * out-of-fold predictions of a cross-validation (less noisy; findings.md).
+   * Where the threshold was chosen: on this run's validation subjects, on the pooled
+   * out-of-fold predictions of a cross-validation (less noisy; findings.md), or set in the
+   * config (HyperParameters.threshold; the validation subjects then choose nothing).
    */
-  thresholdSource: "fold-validation" | "pooled-cv";
+  thresholdSource: ThresholdSource;
   /** Metrics at the fixed threshold 0.5, for comparison across runs. */
   atHalf: BinaryMetrics;
   /**

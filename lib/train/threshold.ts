@@ -23,6 +23,35 @@ export function chooseThreshold(
   return { threshold, metrics: binaryMetrics(labels, scores, threshold) };
 }
 
+/** Where a run's decision threshold comes from (RunMetrics.thresholdSource). */
+export type ThresholdSource = "fold-validation" | "pooled-cv" | "fixed";
+
+/**
+ * Throws a RangeError unless `threshold` (HyperParameters.threshold) is absent or a number
+ * strictly between 0 and 1.
+ */
+export function checkFixedThreshold(threshold: number | undefined): void {
+  if (threshold === undefined) return;
+  if (!(threshold > 0 && threshold < 1)) {
+    throw new RangeError(`threshold must be a number between 0 and 1, got ${threshold}`);
+  }
+}
+
+/**
+ * The decision threshold of `scores`: `fixed` when given (the metrics there), else the grid's
+ * best ({@linkcode chooseThreshold}), with `source` naming which ("fixed" or `chosenSource`).
+ */
+export function decideThreshold(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  fixed: number | undefined,
+  chosenSource: Exclude<ThresholdSource, "fixed">,
+): { threshold: number; metrics: BinaryMetrics; source: ThresholdSource } {
+  if (fixed === undefined) return { ...chooseThreshold(labels, scores), source: chosenSource };
+  checkFixedThreshold(fixed);
+  return { threshold: fixed, metrics: binaryMetrics(labels, scores, fixed), source: "fixed" };
+}
+
 /**
  * Whether the spec's rate gate (docs/int8-spec.md §14, the rate estimated on the float
  * samples) is open for each segment of `indices` (1 = open), or null for a spec without a gate.

@@ -1,7 +1,8 @@
 /**
  * The training loop: Adam on (optionally class-weighted) binary cross-entropy, seeded
  * shuffling and augmentation, validation on held-out subjects every epoch, and a threshold
- * chosen on validation (with the spec's rate gate applied, if it has one). The weights kept (config.ts: KeepRule) are the best epoch's, with early
+ * chosen on validation (with the spec's rate gate applied, if it has one) unless the config
+ * fixes it. The weights kept (config.ts: KeepRule) are the best epoch's, with early
  * stopping, or the mean of the last epochs' of a fixed schedule, chosen without looking at the
  * validation subjects (schedule.ts).
  *
@@ -32,8 +33,15 @@ import type { EpochRecord, RunMetrics, ValidationPredictions } from "./history.t
 import { predictScores } from "./predict.ts";
 import { Prng, withSeededMathRandom } from "./prng.ts";
 import { type ProgressReporter, quietProgress } from "./progress.ts";
-import { chooseThreshold, gatedScores, rateGates } from "./threshold.ts";
+import {
+  checkFixedThreshold,
+  chooseThreshold,
+  decideThreshold,
+  gatedScores,
+  rateGates,
+} from "./threshold.ts";
 import { batchLoss, EPSILON } from "./loss.ts";
+import { segmentsAtRate } from "./rate_subset.ts";
 import { epochsToAverage, learningRateAt, WeightAverage } from "./schedule.ts";
 
 /** The loss became NaN or infinite: the run diverged (lower the learning rate). */
@@ -102,11 +110,12 @@ function trainSeeded(
     fused: config.fused !== false,
   });
   const averaged = epochsToAverage(config);
+  checkFixedThreshold(config.threshold);
   const average = new WeightAverage();
   const optimizer = tf.train.adam(config.learningRate);
   const variables = training.trainableWeights.map((w) => w.read() as tf.Variable);
   let pool: ReplicaPool | null = null;
-  const order = Int32Array.from(split.train);
+  const order = segmentsAtRate(dataset, split.train, config.trainMinRateBpm);
   const steps = Math.ceil(order.length / config.batchSize);
   const totalSteps = steps * config.epochs;
   const validationLabels = gatherLabels(dataset, split.validation, 0, split.validation.length);
@@ -215,14 +224,19 @@ function trainSeeded(
 
   const scores = predictScores(model, spec, dataset, split.validation);
   const decided = gatedScores(scores, gates);
-  const { threshold, metrics } = chooseThreshold(validationLabels, decided);
+  const { threshold, metrics, source } = decideThreshold(
+    validationLabels,
+    decided,
+    config.threshold,
+    "fold-validation",
+  );
   return {
     model,
     history,
     metrics: {
       ...metrics,
       threshold,
-      thresholdSource: "fold-validation",
+      thresholdSource: source,
       atHalf: binaryMetrics(validationLabels, decided, 0.5),
       bestEpoch: averaged > 0 ? config.epochs : best!.epoch,
       epochsTrained: history.length,

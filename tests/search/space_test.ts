@@ -19,7 +19,7 @@ import {
   SEEDS,
 } from "../../lib/search/mod.ts";
 import { compact, threeblock, twoblock } from "../../lib/model/archs.ts";
-import { defaultsFor } from "../../lib/train/mod.ts";
+import { defaultsFor, THREEBLOCK_THRESHOLD } from "../../lib/train/mod.ts";
 
 /** A candidate using every optional layer the space can emit. */
 const EVERYTHING: Candidate = {
@@ -75,7 +75,11 @@ Deno.test("lib/model's threeblock arch and its training defaults are search cand
   const { rateGateBpm, ...layers } = threeblock;
   assert.deepEqual(candidateSpec(winner, "threeblock"), layers);
   assert.equal(rateGateBpm, 110);
-  assert.deepEqual(defaultsFor("threeblock"), candidateHyper(winner));
+  // The threshold is not a choice of the candidate but what its pooled CVs chose.
+  assert.deepEqual(defaultsFor("threeblock"), {
+    ...candidateHyper(winner),
+    threshold: THREEBLOCK_THRESHOLD,
+  });
 });
 
 Deno.test("every seed and sampled candidate gives a well-formed spec", () => {

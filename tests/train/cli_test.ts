@@ -46,6 +46,7 @@ Deno.test("deno task train --help documents every option", async () => {
       "--keep",
       "--average-epochs",
       "--lr-schedule",
+      "--threshold",
       "--quiet",
     ]
   ) {
@@ -70,6 +71,15 @@ Deno.test("deno task train rejects --average-epochs without --keep average", asy
   const bad = await trainCli([...base, "--keep", "last"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--keep must be best-epoch or average, got "last"/);
+});
+
+Deno.test("deno task train rejects a threshold outside (0, 1) with exit code 2", async () => {
+  const base = ["--arch", "threeblock", "--data", "x", "--out", "y", "--threshold"];
+  for (const bad of ["1", "0", "often"]) {
+    const { code, stderr } = await trainCli([...base, bad]);
+    assert.equal(code, 2, bad);
+    assert.match(stderr, /--threshold/, bad);
+  }
 });
 
 Deno.test("deno task train rejects a fold out of range with exit code 2", async () => {
@@ -129,9 +139,11 @@ Deno.test("deno task train writes a complete run directory for one fold", async 
     "4",
     "--augment",
     "sign-flip,shift=10",
+    "--threshold",
+    "0.3",
   ]);
   assert.equal(code, 0, stderr);
-  assert.match(stdout, /compact fold 1\/1: validation Fβ/);
+  assert.match(stdout, /compact fold 1\/1: validation Fβ .* at threshold 0\.3 \(fixed\)/);
   assert.match(stderr, /epoch 1\/1 loss/); // not a terminal: one line per epoch
   const config = JSON.parse(await Deno.readTextFile(join(out, "config.json")));
   assert.equal(config.fold, 1);
@@ -142,6 +154,9 @@ Deno.test("deno task train writes a complete run directory for one fold", async 
     noiseStd: 0,
     timeShift: 10,
   });
+  assert.equal(config.threshold, 0.3);
+  const metrics = JSON.parse(await Deno.readTextFile(join(out, "metrics.json")));
+  assert.deepEqual([metrics.threshold, metrics.thresholdSource], [0.3, "fixed"]);
   for (const file of ["model.json", "weights.bin", "spec.json", "history.json", "metrics.json"]) {
     assert.ok((await Deno.stat(join(out, file))).isFile, file);
   }

@@ -74,3 +74,48 @@ Deno.test("meanSd() uses the sample standard deviation", () => {
   assert.deepEqual(meanSd([1, 2, 3]), { mean: 2, sd: 1 });
   assert.deepEqual(meanSd([5]), { mean: 5, sd: 0 });
 });
+
+Deno.test("crossValidate() decides with the spec's rate gate, for fresh and reused folds", async () => {
+  // The synthetic VA segments beat at 170 bpm and the others at about 190 (their magnitude
+  // peaks): a gate of 180 bpm closes on every VA segment, so none can be detected.
+  const dataset = syntheticDataset(6, 8);
+  const out = join(await Deno.makeTempDir(), "cv");
+  const job = {
+    spec: { ...compact, rateGateBpm: 180 },
+    hyper: { ...defaultsFor("compact"), epochs: 1, batchSize: 16 },
+    seed: 2,
+    folds: subjectFolds(dataset, 3, 1),
+    data: "synthetic",
+    backend: "wasm",
+  };
+  for (const pass of ["trained", "reused"]) {
+    const summary = await crossValidate(dataset, job, out, () => quietProgress);
+    assert.equal(summary.pooled.tp, 0, pass);
+    assert.equal(summary.pooled.fn, dataset.labels.filter((l) => l === 1).length, pass);
+    for (const fold of summary.perFold) assert.equal(fold.foldThresholdFbeta, 0, pass);
+  }
+  const ungated = await crossValidate(
+    dataset,
+    { ...job, spec: compact },
+    join(out, "..", "ungated"),
+    () => quietProgress,
+  );
+  assert.ok(ungated.pooled.tp > 0, "without the gate the same training detects VA");
+});
+
+Deno.test("crossValidate() with a fixed threshold pools at it and records it as fixed", async () => {
+  const dataset = syntheticDataset(6, 8);
+  const out = join(await Deno.makeTempDir(), "cv");
+  const hyper = { ...defaultsFor("compact"), epochs: 1, batchSize: 16, threshold: 0.35 };
+  const folds = subjectFolds(dataset, 3, 1);
+  const job = { spec: compact, hyper, seed: 2, folds, data: "synthetic", backend: "wasm" };
+  for (const pass of ["trained", "reused"]) {
+    const summary = await crossValidate(dataset, job, out, () => quietProgress);
+    assert.equal(summary.threshold, 0.35, pass);
+    for (const fold of summary.perFold) {
+      assert.equal(fold.foldThreshold, 0.35, pass);
+      const run = await loadRun(join(out, `fold-${fold.fold}`));
+      assert.deepEqual([run.metrics.threshold, run.metrics.thresholdSource], [0.35, "fixed"]);
+    }
+  }
+});

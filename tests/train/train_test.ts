@@ -80,6 +80,21 @@ Deno.test("train() learns a separable task and records history, metrics and pred
   assert.deepEqual(result.validation.rhythms.slice(0, 2), ["SR", "VT"]);
 });
 
+Deno.test("train() with a fixed threshold scores validation there and chooses nothing", () => {
+  const config = configFor(compact, { epochs: 1, threshold: 0.3 });
+  const { metrics, validation, model } = train(dataset, split, compact, config);
+  model.dispose();
+  assert.deepEqual([metrics.threshold, metrics.thresholdSource], [0.3, "fixed"]);
+  const flagged = validation.scores.filter((s, i) => s >= 0.3 && validation.labels[i] === 1);
+  assert.equal(metrics.tp, flagged.length);
+  for (const bad of [0, 1, NaN]) {
+    assert.throws(
+      () => train(dataset, split, compact, { ...config, threshold: bad }),
+      /threshold must be a number between 0 and 1/,
+    );
+  }
+});
+
 Deno.test("train() keeps the best epoch's weights and stops early after `patience` epochs", () => {
   // At a learning rate of 0 only the BatchNorm moving statistics change between epochs, so
   // validation soon stops improving; training must stop `patience` epochs after the best.
