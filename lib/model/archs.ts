@@ -104,8 +104,10 @@ function twoConvBlocks(): LayerSpec[] {
 /**
  * An earlier winner of the model search (lib/search candidate 2c3ef01532, docs/search.md): two
  * valid convolution blocks (6 filters k=15 stride 8 → max-pool 4 → 12 filters k=5 stride 2)
- * and a dense head of 16. About a tenth of nnom's Cortex-M4 instructions.
- * tests/search/space_test.ts holds it equal to the candidate's spec.
+ * and a dense head of 16. About a tenth of nnom's Cortex-M4 instructions. Its decision has
+ * threeblock's rate gate of 110 bpm, which the search chose for it too on all seven fold draws
+ * (candidate fe75c69f7e, round 20 in the README). tests/search/space_test.ts holds the layers
+ * equal to the candidate's spec.
  */
 export const twoblock: ArchSpec = {
   name: "twoblock",
@@ -113,6 +115,7 @@ export const twoblock: ArchSpec = {
   inputClip: null,
   layers: [...twoConvBlocks(), ...denseHead("b2_relu")],
   output: "out",
+  rateGateBpm: 110,
 };
 
 /**
@@ -122,8 +125,8 @@ export const twoblock: ArchSpec = {
  * 110 bpm (docs/int8-spec.md §14): the network's VA is kept only at an estimated rate of at
  * least 110 bpm. The search chose the gate with the threshold on the pooled out-of-fold
  * decisions, and chose 110 on all seven fold draws, over 115 and above, which cut into the
- * data's slow VT (290 segments at 100–119 bpm in the README's rate-zone table). tests/search/space_test.ts holds the layers equal to the
- * candidate's spec.
+ * data's slow VT (290 segments at 100–119 bpm in the README's rate-zone table).
+ * tests/search/space_test.ts holds the layers equal to the candidate's spec.
  */
 export const threeblock: ArchSpec = {
   name: "threeblock",

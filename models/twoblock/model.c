@@ -375,6 +375,10 @@ void model_run(int8_t *output) {
 }
 
 int model_classify(int8_t *output) {
+  const int32_t twice_interval =
+      iegm_twice_median_beat_interval_s8(model_input(), MODEL_INPUT_LENGTH);
+  const int gate_open =
+      twice_interval == 0 || twice_interval * MODEL_RATE_GATE_BPM <= 30000;
   model_run(output);
-  return output[0] >= MODEL_THRESHOLD_Q;
+  return gate_open && output[0] >= MODEL_THRESHOLD_Q;
 }

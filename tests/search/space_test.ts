@@ -19,7 +19,7 @@ import {
   SEEDS,
 } from "../../lib/search/mod.ts";
 import { compact, threeblock, twoblock } from "../../lib/model/archs.ts";
-import { defaultsFor, THREEBLOCK_THRESHOLD } from "../../lib/train/mod.ts";
+import { defaultsFor, THREEBLOCK_THRESHOLD, TWOBLOCK_THRESHOLD } from "../../lib/train/mod.ts";
 
 /** A candidate using every optional layer the space can emit. */
 const EVERYTHING: Candidate = {
@@ -47,7 +47,7 @@ Deno.test("candidateSpec() of COMPACT has lib/model's compact layers", () => {
   assert.equal(estimateMacs(COMPACT), 11_865);
 });
 
-Deno.test("lib/model's twoblock arch and its training defaults are search candidate 9a12e8d706", () => {
+Deno.test("lib/model's twoblock arch and its training defaults are search candidate fe75c69f7e", () => {
   // 2c3ef01532's shape with the recipe that keeps averaged weights and stretches time (search --with).
   const shape = SEEDS.find((c) => candidateId(c) === "2c3ef01532")!;
   const averaged = changedCandidate(shape, {
@@ -62,8 +62,16 @@ Deno.test("lib/model's twoblock arch and its training defaults are search candid
     augmentation: { ...averaged.augmentation, timeStretch: 0.25 },
   });
   assert.equal(candidateId(winner), "9a12e8d706");
-  assert.deepEqual(candidateSpec(winner, "twoblock"), twoblock);
-  assert.deepEqual(defaultsFor("twoblock"), candidateHyper(winner));
+  // Round 20: the same with the rate gate searched; the pooled CVs chose 110 bpm.
+  const gated = changedCandidate(winner, { rateGate: true });
+  assert.equal(candidateId(gated), "fe75c69f7e");
+  const { rateGateBpm, ...layers } = twoblock;
+  assert.deepEqual(candidateSpec(gated, "twoblock"), layers);
+  assert.equal(rateGateBpm, 110);
+  assert.deepEqual(defaultsFor("twoblock"), {
+    ...candidateHyper(gated),
+    threshold: TWOBLOCK_THRESHOLD,
+  });
 });
 
 Deno.test("lib/model's threeblock arch and its training defaults are search candidate 934fdf071a", () => {
