@@ -254,7 +254,7 @@ class Generator {
 #define ${this.macro}_THRESHOLD_Q ${thresholdQ}
 /* and the rate is at least ${this.macro}_RATE_GATE_BPM or unknown (§14; 0 = no gate). */
 #define ${this.macro}_RATE_GATE_BPM ${this.ir.rateGateBpm ?? 0}
-#define ${this.macro}_LAYER_COUNT ${this.ir.layers.length}
+${this.fastZoneDefines()}#define ${this.macro}_LAYER_COUNT ${this.ir.layers.length}
 #define ${this.macro}_ARENA_BYTES ${this.plan.arenaBytes}
 #define ${this.macro}_STATE_BYTES ${this.plan.stateBytes}
 #define ${this.macro}_SCRATCH_BYTES ${this.plan.scratchBytes}
@@ -358,7 +358,21 @@ ${this.classifyFunction()}
     ].join("\n\n");
   }
 
-  /** `<name>_classify()`: the threshold compare, after the rate gate when the IR has one. */
+  /** The fast zone's macros (§14), for an IR with one: its rate and its threshold. */
+  private fastZoneDefines(): string {
+    const zone = this.ir.fastZone;
+    if (!zone) return "";
+    return `/* At a rate of at least ${this.macro}_FAST_ZONE_BPM (§14), output[0] is compared with
+ * ${this.macro}_FAST_THRESHOLD_Q (threshold ${zone.threshold}) instead. */
+#define ${this.macro}_FAST_ZONE_BPM ${zone.bpm}
+#define ${this.macro}_FAST_THRESHOLD_Q ${thresholdQOf(zone)}
+`;
+  }
+
+  /**
+   * `<name>_classify()`: the threshold compare, after the rate gate when the IR has one, with
+   * the fast zone's threshold inside it.
+   */
   private classifyFunction(): string {
     const va = `output[0] >= ${this.macro}_THRESHOLD_Q`;
     if (this.ir.rateGateBpm === undefined || this.ir.rateGateBpm === null) {
@@ -368,13 +382,25 @@ ${this.classifyFunction()}
 }`;
     }
     // D * bpm <= 30000: D <= 2500 and bpm <= 300 keep the product far inside int32.
+    const atLeast = (bpm: string) => `twice_interval * ${bpm} <= ${TWICE_SAMPLES_PER_MINUTE}`;
+    const gateOpen = `const int gate_open =
+      twice_interval == 0 || ${atLeast(`${this.macro}_RATE_GATE_BPM`)};`;
+    if (!this.ir.fastZone) {
+      return `int ${this.name}_classify(int8_t *output) {
+  const int32_t twice_interval =
+      iegm_twice_median_beat_interval_s8(${this.name}_input(), ${this.macro}_INPUT_LENGTH);
+  ${gateOpen}
+  ${this.name}_run(output);
+  return gate_open && ${va};
+}`;
+    }
     return `int ${this.name}_classify(int8_t *output) {
   const int32_t twice_interval =
       iegm_twice_median_beat_interval_s8(${this.name}_input(), ${this.macro}_INPUT_LENGTH);
-  const int gate_open =
-      twice_interval == 0 || twice_interval * ${this.macro}_RATE_GATE_BPM <= ${TWICE_SAMPLES_PER_MINUTE};
+  ${gateOpen}
+  const int fast = twice_interval != 0 && ${atLeast(`${this.macro}_FAST_ZONE_BPM`)};
   ${this.name}_run(output);
-  return gate_open && ${va};
+  return gate_open && output[0] >= (fast ? ${this.macro}_FAST_THRESHOLD_Q : ${this.macro}_THRESHOLD_Q);
 }`;
   }
 

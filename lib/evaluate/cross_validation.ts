@@ -6,7 +6,7 @@
  */
 import type { Dataset } from "../data/dataset.ts";
 import { subset } from "../data/mod.ts";
-import { predictClass } from "../interp/mod.ts";
+import { decisionScore, predictClass, type RateZone } from "../interp/mod.ts";
 import { binaryMetrics } from "../metrics/metrics.ts";
 import { quantizeRun, type QuantizeRunOptions, type RunLike } from "../quant/mod.ts";
 import { segmentsOfSubjects } from "../quant/segments.ts";
@@ -36,17 +36,23 @@ export function int8CrossValidation(
     // Only the int8 IR is used; validationSegments 1 keeps quantizeRun's own comparison cheap.
     const { int8IR } = quantizeRun(run, dataset, { ...options, validationSegments: 1 });
     const indices = segmentsOfSubjects(dataset, run.config.validationSubjects);
-    const { outputs, gates } = predictInt8(int8IR, subset(dataset, indices));
-    return { indices, outputs: Array.from(outputs), gates: Array.from(gates) };
+    const { outputs, zones } = predictInt8(int8IR, subset(dataset, indices));
+    const fastZone = int8IR.fastZone;
+    return {
+      indices,
+      outputs: Array.from(outputs),
+      zones: Array.from(zones) as RateZone[],
+      fastZone,
+    };
   });
   const labels = folds.flatMap((f) => f.indices.map((i) => dataset.labels[i]));
-  // A segment whose rate gate is closed (a gated arch) scores 0, below every threshold.
+  // With a gated arch, the gate and fast zone decide some segments whatever the threshold.
   const { threshold } = chooseThreshold(
     labels,
-    folds.flatMap((f) => f.outputs.map((v, j) => (f.gates[j] ? v / 128 : 0))),
+    folds.flatMap((f) => f.outputs.map((v, j) => decisionScore(f, v / 128, f.zones[j]))),
   );
   const classesOf = (f: typeof folds[number]) =>
-    f.outputs.map((v, j) => predictClass({ threshold }, v, f.gates[j] === 1));
+    f.outputs.map((v, j) => predictClass({ threshold, fastZone: f.fastZone }, v, f.zones[j]));
   const fbetaByFold = folds.map((f) =>
     binaryMetrics(f.indices.map((i) => dataset.labels[i]), classesOf(f), 1).fbeta
   );

@@ -8,7 +8,7 @@
  * (lib/metrics latencyMsEstimate, CYCLES_PER_INSTRUCTION, calibrated against a real board).
  */
 import type { ModelIR } from "../ir/ir.ts";
-import { predictClass, rateGateOpen, runInt8 } from "../interp/mod.ts";
+import { predictClass, rateZoneOf, runInt8 } from "../interp/mod.ts";
 import { binaryMetrics, contestScore, latencyMsEstimate } from "../metrics/mod.ts";
 import { requireToolsFor } from "./toolchain.ts";
 import { BUILD_DIR } from "./compile.ts";
@@ -102,7 +102,7 @@ export async function measureFirmware(
   for (let i = 0; i < segments.count; i++) {
     const input = segments.inputs.subarray(i * segments.length, (i + 1) * segments.length);
     const expected = options.expected?.[i] ?? runInt8(ir, input).output;
-    const expectedClass = predictClass(ir, expected, rateGateOpen(ir, input));
+    const expectedClass = predictClass(ir, expected, rateZoneOf(ir, input));
     if (host.outputs[i] !== expected || host.classes[i] !== expectedClass) disagreements++;
     scores[i] = host.classes[i];
   }

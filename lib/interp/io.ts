@@ -63,20 +63,81 @@ export function gateOpen(
   twiceInterval: number | null,
 ): boolean {
   if (rateGateBpm === undefined || rateGateBpm === null || twiceInterval === null) return true;
-  return twiceInterval * rateGateBpm <= TWICE_SAMPLES_PER_MINUTE;
+  return atLeast(rateGateBpm, twiceInterval);
 }
 
-/** Whether the rate gate of `ir` (spec §14) is open for the int8 input `input`. */
-export function rateGateOpen(ir: Pick<ModelIR, "rateGateBpm">, input: Int8Array): boolean {
-  if (ir.rateGateBpm === undefined || ir.rateGateBpm === null) return true;
-  return gateOpen(ir.rateGateBpm, twiceMedianBeatInterval(input));
+/** Whether a twice-median interval of `twiceInterval` samples is a rate of at least `bpm`. */
+function atLeast(bpm: number, twiceInterval: number): boolean {
+  return twiceInterval * bpm <= TWICE_SAMPLES_PER_MINUTE;
 }
 
 /**
- * The class of a raw int8 output: 1 (VA) iff `output ≥ thresholdQ(ir)` (the integer form of
- * `output / 128 ≥ threshold` that the C side uses) and the rate gate is open (`gate`, from
- * {@linkcode rateGateOpen} on the same segment's input; always true without a gate).
+ * Where a segment's rate puts its decision (spec §14): CLOSED (below the gate: never VA), OPEN
+ * (the model's threshold decides) or FAST (in the fast zone: its threshold decides).
  */
-export function predictClass(ir: Pick<ModelIR, "threshold">, output: number, gate: boolean): 0 | 1 {
-  return gate && output >= thresholdQ(ir) ? 1 : 0;
+export const RATE_ZONE = { closed: 0, open: 1, fast: 2 } as const;
+export type RateZone = typeof RATE_ZONE[keyof typeof RATE_ZONE];
+
+/**
+ * The rate zone of a segment whose twice-median beat interval is `twiceInterval` (null: no
+ * rate), under the gate and fast zone of `ir` (spec §14). A segment without a rate is OPEN.
+ *
+ * @example
+ * ```ts
+ * import { RATE_ZONE, rateZone } from "./io.ts";
+ * const ir = { rateGateBpm: 110, fastZone: { bpm: 125, threshold: 0.05 } };
+ * // 30000 / 125 = 240: D = 240 is 125 bpm, D = 241 just below.
+ * if (rateZone(ir, 240) !== RATE_ZONE.fast || rateZone(ir, 241) !== RATE_ZONE.open) throw new Error();
+ * if (rateZone(ir, 273) !== RATE_ZONE.closed || rateZone(ir, null) !== RATE_ZONE.open) throw new Error();
+ * ```
+ */
+export function rateZone(
+  ir: Pick<ModelIR, "rateGateBpm" | "fastZone">,
+  twiceInterval: number | null,
+): RateZone {
+  if (!gateOpen(ir.rateGateBpm, twiceInterval)) return RATE_ZONE.closed;
+  const fast = ir.fastZone;
+  if (fast === undefined || fast === null || twiceInterval === null) return RATE_ZONE.open;
+  return atLeast(fast.bpm, twiceInterval) ? RATE_ZONE.fast : RATE_ZONE.open;
+}
+
+/** The rate zone (spec §14) of the int8 input `input` under `ir`'s gate; OPEN without one. */
+export function rateZoneOf(
+  ir: Pick<ModelIR, "rateGateBpm" | "fastZone">,
+  input: Int8Array,
+): RateZone {
+  if (ir.rateGateBpm === undefined || ir.rateGateBpm === null) return RATE_ZONE.open;
+  return rateZone(ir, twiceMedianBeatInterval(input));
+}
+
+/**
+ * The class of a raw int8 output in rate zone `zone` (from {@linkcode rateZoneOf} on the same
+ * segment's input; OPEN for a model without a gate): 0 when CLOSED, else 1 (VA) iff
+ * `output ≥ thresholdQ` of the zone's threshold (the integer form of `output / 128 ≥ threshold`
+ * that the C side uses).
+ */
+export function predictClass(
+  ir: Pick<ModelIR, "threshold" | "fastZone">,
+  output: number,
+  zone: RateZone,
+): 0 | 1 {
+  if (zone === RATE_ZONE.closed) return 0;
+  const threshold = zone === RATE_ZONE.fast && ir.fastZone ? ir.fastZone.threshold : ir.threshold;
+  return output >= thresholdQ({ threshold }) ? 1 : 0;
+}
+
+/**
+ * The score that one threshold decides as {@linkcode predictClass} would, for choosing the
+ * model's threshold with the gate and fast zone applied: 0 when CLOSED, in the fast zone 1 or 0
+ * by the zone's own threshold, else `probability` (output / 128 for the int8 model, or a float
+ * model's score).
+ */
+export function decisionScore(
+  ir: Pick<ModelIR, "fastZone">,
+  probability: number,
+  zone: RateZone,
+): number {
+  if (zone === RATE_ZONE.closed) return 0;
+  if (zone === RATE_ZONE.fast && ir.fastZone) return probability >= ir.fastZone.threshold ? 1 : 0;
+  return probability;
 }

@@ -5,17 +5,28 @@
  *
  * @example Float and int8 on one segment
  * ```ts ignore
- * import { predictClass, quantizeInput, runFloat, runInt8 } from "./mod.ts";
+ * import { predictClass, quantizeInput, rateZoneOf, runFloat, runInt8 } from "./mod.ts";
  * const f = runFloat(floatIR, samples);
- * const q = runInt8(int8IR, quantizeInput(int8IR, samples));
- * console.log(f.probability, q.probability, predictClass(int8IR, q.output));
+ * const input = quantizeInput(int8IR, samples);
+ * const q = runInt8(int8IR, input);
+ * console.log(f.probability, q.probability, predictClass(int8IR, q.output, rateZoneOf(int8IR, input)));
  * ```
  *
  * @module
  */
 export { type FloatResult, runFloat, runFloat64 } from "./run_float.ts";
 export { type Int8Result, runInt8 } from "./run_int8.ts";
-export { gateOpen, predictClass, quantizeInput, rateGateOpen, thresholdQ } from "./io.ts";
+export {
+  decisionScore,
+  gateOpen,
+  predictClass,
+  quantizeInput,
+  RATE_ZONE,
+  type RateZone,
+  rateZone,
+  rateZoneOf,
+  thresholdQ,
+} from "./io.ts";
 export { hardSigmoidQ15, lut, roundHalfUp, rshift, sat16, sat8, TABLE_LENGTH } from "./arith.ts";
 export * from "./int8_kernels.ts";
 export * from "./float_kernels.ts";

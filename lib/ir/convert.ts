@@ -176,6 +176,7 @@ export function convertModel(
     output: resolve(spec.output),
     threshold: options.threshold,
     ...(spec.rateGateBpm === undefined ? {} : { rateGateBpm: spec.rateGateBpm }),
+    ...(spec.fastZone === undefined ? {} : { fastZone: { ...spec.fastZone } }),
     tensors,
     layers,
   };

@@ -76,6 +76,14 @@ export interface LayerIR {
   weights: Record<string, WeightIR>;
 }
 
+/** A rate zone with a threshold of its own (ModelIR.fastZone, ArchSpec.fastZone). */
+export interface FastZone {
+  /** The zone's lowest rate, bpm. */
+  bpm: number;
+  /** The decision threshold on the output probability inside the zone. */
+  threshold: number;
+}
+
 export interface ModelIR {
   magic: typeof IR_MAGIC;
   version: typeof IR_VERSION;
@@ -95,6 +103,12 @@ export interface ModelIR {
    * optional so that IRs from before it keep their meaning.
    */
   rateGateBpm?: number | null;
+  /**
+   * The fast zone (docs/int8-spec.md §14), only with a rate gate: at an estimated rate of at
+   * least `bpm` (an integer in [rateGateBpm, 300]) the output is compared with `threshold`
+   * instead of the model's `threshold`. Absent or null = none.
+   */
+  fastZone?: FastZone | null;
   tensors: Record<string, TensorIR>;
   /** Layers in execution order. */
   layers: LayerIR[];

@@ -4,7 +4,7 @@
  * (and tensor or weight) at fault: TypeError for a malformed graph, RangeError for a value
  * outside the bounds docs/int8-spec.md relies on.
  */
-import type { DType, LayerIR, ModelIR, OpIR, TensorIR, WeightIR } from "./ir.ts";
+import type { DType, FastZone, LayerIR, ModelIR, OpIR, TensorIR, WeightIR } from "./ir.ts";
 import { IR_MAGIC, IR_VERSION } from "./ir.ts";
 import { convOutputLength } from "./geometry.ts";
 
@@ -76,6 +76,7 @@ export function validateIR(ir: unknown): ModelIR {
   ) {
     throw new RangeError(`IR rateGateBpm ${gate} must be an integer in [1, 300], or null`);
   }
+  checkFastZone("IR", m.fastZone, gate);
   if (m.inputClip !== null && !(typeof m.inputClip === "number" && m.inputClip > 0)) {
     throw new RangeError(`IR inputClip ${m.inputClip} must be a positive number or null`);
   }
@@ -398,5 +399,30 @@ class LayerChecker {
   private fail(message: string, range = false): never {
     const text = `${this.where}: ${message}`;
     throw range ? new RangeError(text) : new TypeError(text);
+  }
+}
+
+/**
+ * Throws a RangeError naming `owner` unless `zone` is absent or null, or a fast zone above the
+ * rate gate `gate`: bpm an integer in [gate, 300], threshold a probability.
+ */
+export function checkFastZone(
+  owner: string,
+  zone: FastZone | null | undefined,
+  gate: number | null | undefined,
+): void {
+  if (zone === undefined || zone === null) return;
+  if (gate === undefined || gate === null) {
+    throw new RangeError(`${owner} has a fastZone but no rateGateBpm`);
+  }
+  if (
+    typeof zone !== "object" || !(Number.isInteger(zone.bpm) && zone.bpm >= gate && zone.bpm <= 300)
+  ) {
+    throw new RangeError(
+      `${owner} fastZone.bpm ${zone?.bpm} must be an integer in [${gate}, 300] (from the rate gate)`,
+    );
+  }
+  if (typeof zone.threshold !== "number" || !(zone.threshold >= 0 && zone.threshold <= 1)) {
+    throw new RangeError(`${owner} fastZone.threshold ${zone.threshold} is not a probability`);
   }
 }

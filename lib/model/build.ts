@@ -2,6 +2,7 @@
 import { tf } from "../backend/tf.ts";
 import type { ArchSpec, LayerSpec } from "./spec.ts";
 import { INPUT } from "./spec.ts";
+import { checkFastZone } from "../ir/validate.ts";
 
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
 
@@ -94,6 +95,7 @@ export function checkSpec(spec: ArchSpec): void {
   if (gate !== undefined && !(Number.isInteger(gate) && gate >= 1 && gate <= 300)) {
     throw new RangeError(`Arch "${spec.name}": rateGateBpm ${gate} is not an integer in [1, 300]`);
   }
+  checkFastZone(`Arch "${spec.name}"`, spec.fastZone, gate);
   const known = new Set([INPUT]);
   for (const layer of spec.layers) {
     if (known.has(layer.name)) {

@@ -8,6 +8,8 @@
  * after the layer.
  */
 
+import type { FastZone } from "../ir/ir.ts";
+
 /** The reserved name of the model's input tensor. */
 export const INPUT = "input";
 
@@ -87,4 +89,10 @@ export interface ArchSpec {
    * chosen with it applied, and the IR carries it.
    */
   rateGateBpm?: number;
+  /**
+   * With a rate gate: the fast zone (docs/int8-spec.md §14), where the decision compares the
+   * output with a threshold of its own. The run's threshold is chosen for the rest, with the
+   * zone applied, and the IR carries it. Absent = none.
+   */
+  fastZone?: FastZone;
 }

@@ -1,7 +1,7 @@
 /** A few validation segments per rhythm, with the model's probability of VA for each. */
 import { type Dataset, segment } from "../data/mod.ts";
 import type { ModelIR } from "../ir/ir.ts";
-import { predictClass, quantizeInput, rateGateOpen, runInt8 } from "../interp/mod.ts";
+import { predictClass, quantizeInput, rateZoneOf, runInt8 } from "../interp/mod.ts";
 import type { ValidationPredictions } from "../train/history.ts";
 
 /** One validation segment to draw. */
@@ -61,7 +61,7 @@ export function waveformSamples(
         const { output, probability } = runInt8(int8, input);
         sample.int8 = {
           probability,
-          predicted: predictClass(int8, output, rateGateOpen(int8, input)),
+          predicted: predictClass(int8, output, rateZoneOf(int8, input)),
         };
       }
       picked.push(sample);

@@ -3,7 +3,14 @@ import type { ModelIR } from "../ir/ir.ts";
 import { type BinaryMetrics, binaryMetrics } from "../metrics/metrics.ts";
 import { runFloat64 } from "../interp/run_float.ts";
 import { runInt8 } from "../interp/run_int8.ts";
-import { gateOpen, predictClass, quantizeInput, rateGateOpen } from "../interp/io.ts";
+import {
+  decisionScore,
+  predictClass,
+  quantizeInput,
+  RATE_ZONE,
+  rateZone,
+  rateZoneOf,
+} from "../interp/io.ts";
 import { twiceMedianBeatInterval } from "../data/rate.ts";
 
 /** Result of {@linkcode compareFloatInt8}. */
@@ -47,11 +54,11 @@ export function compareFloatInt8(
     floatScores[i] = runFloat64(floatIR, segment).get(floatIR.output)![0];
     const input = quantizeInput(int8IR, segment);
     int8Outputs[i] = runInt8(int8IR, input).output;
-    int8Classes[i] = predictClass(int8IR, int8Outputs[i], rateGateOpen(int8IR, input));
-    const floatGate = gated
-      ? gateOpen(floatIR.rateGateBpm, twiceMedianBeatInterval(segment))
-      : true;
-    floatClasses[i] = floatGate && floatScores[i] >= floatIR.threshold ? 1 : 0;
+    int8Classes[i] = predictClass(int8IR, int8Outputs[i], rateZoneOf(int8IR, input));
+    const floatZone = gated ? rateZone(floatIR, twiceMedianBeatInterval(segment)) : RATE_ZONE.open;
+    floatClasses[i] = decisionScore(floatIR, floatScores[i], floatZone) >= floatIR.threshold
+      ? 1
+      : 0;
     if (floatClasses[i] !== int8Classes[i]) disagreements++;
   }
   return {

@@ -22,10 +22,17 @@ import { setupBackend } from "../backend/mod.ts";
 import { type Dataset, foldSplit, segment, subset, twiceMedianBeatInterval } from "../data/mod.ts";
 import { type ClinicalEvaluation, evaluateClasses, predictInt8 } from "../evaluate/mod.ts";
 import { firstSegments, measureWhereAvailable, quantizeDataset } from "../firmware/mod.ts";
-import { gateOpen, predictClass, quantizeInput } from "../interp/mod.ts";
-import { convertModel, loadIR, type ModelIR, saveIR, validateIR } from "../ir/mod.ts";
+import { decisionScore, gateOpen, predictClass, quantizeInput, rateZone } from "../interp/mod.ts";
+import {
+  convertModel,
+  type FastZone,
+  loadIR,
+  type ModelIR,
+  saveIR,
+  validateIR,
+} from "../ir/mod.ts";
 import { writeJsonAtomic } from "../io/atomic.ts";
-import { binaryMetrics, contestScore } from "../metrics/mod.ts";
+import { type BinaryMetrics, binaryMetrics, contestScore } from "../metrics/mod.ts";
 import { applyPlan, planMemory } from "../plan/mod.ts";
 import { evenlySpaced, gatherSamples, quantize, segmentsOfSubjects } from "../quant/mod.ts";
 import { countMacs, countParams } from "../report/mod.ts";
@@ -44,6 +51,8 @@ import {
   candidateId,
   candidateQuant,
   candidateSpec,
+  FAST_ZONE_GRID,
+  FAST_ZONE_THRESHOLDS,
   RATE_GATE_GRID,
 } from "./space.ts";
 
@@ -90,6 +99,8 @@ export interface CandidateResult {
   threshold: number;
   /** The rate gate chosen with it (bpm; null = none); absent in rows from before it. */
   rate_gate_bpm?: number | null;
+  /** The fast zone chosen with them (null = none); absent in rows from before it. */
+  fast_zone?: FastZone | null;
   /**
    * With the candidate's `rateGate`: the pooled Fβ of the gate alone (every segment with an open
    * gate called VA, the best gate of the grid), the baseline the network has to beat.
@@ -219,14 +230,16 @@ export async function evaluateCandidate(
   const intervals = candidate.rateGate
     ? await Promise.all(outcomes.map((o) => twiceIntervalsOf(dataset, o, options.dir)))
     : outcomes.map((o) => o.outputs.map(() => null));
-  const { threshold, rateGateBpm } = chooseThresholdAndGate(
+  const decision = chooseDecision(
     labels,
     outcomes.flatMap((o) => o.outputs),
     intervals.flat(),
     candidate.rateGate ? RATE_GATE_GRID : [],
+    candidate.rateGate === true && candidate.fastZone === true,
   );
+  const { threshold, rateGateBpm, fastZone } = decision;
   const classesOf = (o: FoldOutcome, f: number) =>
-    o.outputs.map((v, j) => predictClass({ threshold }, v, gateOpen(rateGateBpm, intervals[f][j])));
+    o.outputs.map((v, j) => predictClass(decision, v, rateZone(decision, intervals[f][j])));
   const classes = outcomes.flatMap(classesOf);
   const pooled = binaryMetrics(labels, classes, 1);
   const perFold = outcomes.map((o, f) => binaryMetrics(o.labels, classesOf(o, f), 1).fbeta);
@@ -240,6 +253,7 @@ export async function evaluateCandidate(
     ...(await loadIR(join(options.dir, `fold-${firmwareFold}.int8.ir.json`))),
     threshold,
     ...(rateGateBpm === null ? {} : { rateGateBpm }),
+    ...(fastZone === null ? {} : { fastZone }),
   };
   await saveIR(join(options.dir, "model.int8.ir.json"), ir);
   const firmware = options.firmware
@@ -264,6 +278,7 @@ export async function evaluateCandidate(
     train_stride: options.trainStride,
     threshold,
     rate_gate_bpm: rateGateBpm,
+    ...(candidate.fastZone ? { fast_zone: fastZone } : {}),
     ...(candidate.rateGate ? { fbeta_rate_only: rateOnlyFbeta(labels, intervals.flat()) } : {}),
     fbeta_int8: pooled.fbeta,
     precision_int8: pooled.precision,
@@ -306,25 +321,80 @@ async function twiceIntervalsOf(
   );
 }
 
+/** The decision chosen on the pooled out-of-fold outputs. */
+export interface ChosenDecision {
+  threshold: number;
+  rateGateBpm: number | null;
+  fastZone: FastZone | null;
+}
+
 /**
- * The threshold (lib/train's grid) and rate gate (none or one of `gates`) with the best pooled
- * Fβ of the raw int8 `outputs`, each segment's gate read from `intervals`. Ties keep the earlier
- * choice: no gate before a gate, a lower gate before a higher one.
+ * The threshold (lib/train's grid), rate gate (none or one of `gates`) and, with `fastZones`,
+ * fast zone (none, or a rate of FAST_ZONE_GRID above the gate with a threshold of
+ * FAST_ZONE_THRESHOLDS) with the best pooled Fβ of the raw int8 `outputs`, each segment's rate
+ * read from `intervals`. Ties keep the earlier choice: no gate before a gate, a lower gate before
+ * a higher one, no fast zone before one.
  */
-export function chooseThresholdAndGate(
+export function chooseDecision(
   labels: number[],
   outputs: number[],
   intervals: (number | null)[],
   gates: readonly number[],
-): { threshold: number; rateGateBpm: number | null } {
-  let best = { fbeta: -1, threshold: 0.5, rateGateBpm: null as number | null };
+  fastZones = false,
+): ChosenDecision {
+  let best: ChosenDecision & { fbeta: number } = {
+    fbeta: -1,
+    threshold: 0.5,
+    rateGateBpm: null,
+    fastZone: null,
+  };
   for (const gate of [null, ...gates]) {
-    // A closed gate scores 0, below every threshold of the grid.
-    const scores = outputs.map((v, i) => gateOpen(gate, intervals[i]) ? v / 128 : 0);
-    const { threshold, metrics } = chooseThreshold(labels, scores);
-    if (metrics.fbeta > best.fbeta) best = { fbeta: metrics.fbeta, threshold, rateGateBpm: gate };
+    const zones: (FastZone | null)[] = [null];
+    if (fastZones && gate !== null) {
+      for (const bpm of FAST_ZONE_GRID.filter((b) => b > gate)) {
+        for (const threshold of FAST_ZONE_THRESHOLDS) zones.push({ bpm, threshold });
+      }
+    }
+    for (const fastZone of zones) {
+      // The gate and the zone decide some segments whatever the threshold (decisionScore).
+      const decision = { rateGateBpm: gate, fastZone };
+      const scores = outputs.map((v, i) =>
+        decisionScore(decision, v / 128, rateZone(decision, intervals[i]))
+      );
+      const { threshold, metrics } = chooseThreshold(labels, scores);
+      if (metrics.fbeta > best.fbeta) best = { fbeta: metrics.fbeta, threshold, ...decision };
+    }
   }
-  return { threshold: best.threshold, rateGateBpm: best.rateGateBpm };
+  const { threshold, rateGateBpm, fastZone } = best;
+  return { threshold, rateGateBpm, fastZone };
+}
+
+/**
+ * The pooled metrics of the out-of-fold int8 outputs cached in `dir` (a candidate's folder, folds
+ * 0 … `folds` − 1) at a fixed `decision`, each segment's rate read from its fold's own int8 input:
+ * how a decision chosen once (a shipped arch's) does on every fold draw, where the search's own
+ * row has the decision each draw chose for itself. Throws naming the file when a fold is missing.
+ */
+export async function pooledAtDecision(
+  dataset: Dataset,
+  dir: string,
+  folds: number,
+  decision: Pick<ModelIR, "threshold" | "rateGateBpm" | "fastZone">,
+): Promise<BinaryMetrics> {
+  const labels: number[] = [], classes: number[] = [];
+  for (let fold = 0; fold < folds; fold++) {
+    const path = join(dir, `fold-${fold}.json`);
+    const outcome = await readJson<FoldOutcome>(path);
+    if (!outcome) {
+      throw new Error(`${path}: missing or not JSON (run the candidate's full CV first)`);
+    }
+    const intervals = await twiceIntervalsOf(dataset, outcome, dir);
+    outcome.outputs.forEach((v, j) => {
+      labels.push(outcome.labels[j]);
+      classes.push(predictClass(decision, v, rateZone(decision, intervals[j])));
+    });
+  }
+  return binaryMetrics(labels, classes, 1);
 }
 
 /** The pooled Fβ of the best gate of RATE_GATE_GRID alone, without the network. */

@@ -20,6 +20,7 @@ export {
   type CandidateResult,
   evaluateCandidate,
   type EvaluateCandidateOptions,
+  pooledAtDecision,
 } from "./evaluate_candidate.ts";
 export { runSearch, type SearchOptions, summarize } from "./search.ts";
 export { type JobOutcome, runJob, type SearchJob, type SearchSelection } from "./worker.ts";

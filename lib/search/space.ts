@@ -74,6 +74,13 @@ export interface Candidate {
    */
   rateGate?: boolean;
   /**
+   * With `rateGate`: search a fast zone too (docs/int8-spec.md §14), a rate above the gate where
+   * the output is compared with a threshold of its own: the pooled decisions choose it among
+   * {@linkcode FAST_ZONE_GRID} × {@linkcode FAST_ZONE_THRESHOLDS} and none, jointly with the gate
+   * and threshold. Absent = none. Optional like above.
+   */
+  fastZone?: boolean;
+  /**
    * Train only on segments at this rate (bpm) or faster (lib/train: trainMinRateBpm), meant
    * with `rateGate`. Absent = all segments. Optional like above.
    */
@@ -82,6 +89,15 @@ export interface Candidate {
 
 /** The rate gates (bpm) a candidate with `rateGate` chooses from, besides none. */
 export const RATE_GATE_GRID: readonly number[] = [90, 95, 100, 105, 110, 115, 120, 125, 130];
+
+/** The fast zones' lowest rates (bpm) a candidate with `fastZone` chooses from, above its gate. */
+export const FAST_ZONE_GRID: readonly number[] = [115, 120, 125, 130, 135, 140, 150];
+
+/**
+ * The fast zones' thresholds: the low end of lib/train's grid, since the zone is where the
+ * network's VA counts at less confidence than elsewhere (the grid's 5 lowest, 0.05–0.25).
+ */
+export const FAST_ZONE_THRESHOLDS: readonly number[] = [0.05, 0.1, 0.15, 0.2, 0.25];
 
 /** Samples per segment. */
 const INPUT_LENGTH = 1250;
@@ -253,6 +269,7 @@ const CANDIDATE_KEYS: Record<keyof Candidate, true> = {
   averageEpochs: true,
   learningRateSchedule: true,
   rateGate: true,
+  fastZone: true,
   trainMinRateBpm: true,
 };
 
@@ -537,6 +554,15 @@ export const SEEDS: readonly Candidate[] = [
     ...STRETCH_RECIPE,
     rateGate: true,
   }),
+  // Twenty-second round: the same with a fast zone chosen too (threeblock).
+  fine({
+    conv: { filters: 6, kernel: 15, stride: 8 },
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    conv3: { filters: 12, kernel: 3, stride: 1 },
+    ...STRETCH_RECIPE,
+    rateGate: true,
+    fastZone: true,
+  }),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
   compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),
@@ -678,6 +704,7 @@ export function describeTraining(c: Candidate): string {
     c.learningRateSchedule === "cosine" ? "cosine" : "",
     c.keep === "average" ? `avg${c.averageEpochs ?? 1}` : "",
     c.rateGate ? "rate-gate" : "",
+    c.fastZone ? "fast-zone" : "",
     c.trainMinRateBpm === undefined ? "" : `train≥${c.trainMinRateBpm}bpm`,
     `${c.calib}/${c.perChannel ? "per-channel" : "per-tensor"}`,
   ].filter(Boolean).join(" ");

@@ -17,7 +17,7 @@ import { foldConfig, type FoldJob, trainFold } from "./fold.ts";
 import type { RunMetrics, ValidationPredictions } from "./history.ts";
 import type { ProgressReporter } from "./progress.ts";
 import { loadValidation, RUN_FILES, saveRunMetrics } from "./run_dir.ts";
-import { decideThreshold, gatedScores, rateGates } from "./threshold.ts";
+import { decideThreshold, rateZones, zonedScores } from "./threshold.ts";
 
 /** Per fold: its run directory and validation metrics at the pooled threshold. */
 export interface CvFold {
@@ -69,16 +69,18 @@ export async function crossValidate(
     dir: string;
     metrics: RunMetrics;
     validation: ValidationPredictions;
-    /** The validation scores with the spec's rate gate applied: what the threshold decides. */
+    /** The validation scores with the spec's rate gate and fast zone applied: what the threshold decides. */
     decided: Float32Array;
     subjects: string[];
   }[] = [];
   for (let fold = 0; fold < job.folds.length; fold++) {
     const dir = join(outDir, foldDirName(fold));
     const progress = progressFor(fold);
-    // The validation predictions are in foldSplit's order (train.ts), and so are these gates.
-    const gates = rateGates(job.spec, dataset, foldSplit(dataset, job.folds, fold).validation);
-    const finished = await finishedFold(dir, foldConfig(dataset, job, fold), gates);
+    // The validation predictions are in foldSplit's order (train.ts), and so are these zones.
+    const zones = rateZones(job.spec, dataset, foldSplit(dataset, job.folds, fold).validation);
+    const decide = (scores: ArrayLike<number>) =>
+      zonedScores(job.spec, Float32Array.from(scores), zones);
+    const finished = await finishedFold(dir, foldConfig(dataset, job, fold), decide);
     if (finished) {
       progress.note(`reusing the finished run in ${dir} (same config)`);
       runs.push({ dir, ...finished, subjects: finished.config.validationSubjects });
@@ -89,7 +91,7 @@ export async function crossValidate(
       dir,
       metrics: result.metrics,
       validation: result.validation,
-      decided: gatedScores(Float32Array.from(result.validation.scores), gates),
+      decided: decide(result.validation.scores),
       subjects: config.validationSubjects,
     });
   }
@@ -143,12 +145,12 @@ export async function crossValidate(
  * The run in `dir` if it is complete and was trained with exactly `config`, so an interrupted
  * cross-validation resumes where it stopped; else null. Its metrics are those at its own
  * validation threshold, recomputed from its predictions (a finished CV overwrote them with the
- * pooled threshold's), with the spec's rate gate (`gates`) applied.
+ * pooled threshold's), as the decision sees them (`decide`: the spec's rate gate and fast zone).
  */
 async function finishedFold(
   dir: string,
   config: TrainConfig,
-  gates: Uint8Array | null,
+  decide: (scores: ArrayLike<number>) => Float32Array,
 ): Promise<
   {
     config: TrainConfig;
@@ -167,7 +169,7 @@ async function finishedFold(
     return null; // absent or unreadable: train it again
   }
   if (JSON.stringify(saved) !== JSON.stringify(config)) return null;
-  const decided = gatedScores(Float32Array.from(validation.scores), gates);
+  const decided = decide(validation.scores);
   const own = decideThreshold(validation.labels, decided, config.threshold, "fold-validation");
   return {
     config: saved,

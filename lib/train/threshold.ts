@@ -2,7 +2,7 @@
 import { bestThreshold, type BinaryMetrics, binaryMetrics } from "../metrics/metrics.ts";
 import { type Dataset, segment } from "../data/dataset.ts";
 import { twiceMedianBeatInterval } from "../data/rate.ts";
-import { gateOpen } from "../interp/io.ts";
+import { decisionScore, type RateZone, rateZone } from "../interp/io.ts";
 import type { ArchSpec } from "../model/spec.ts";
 
 /**
@@ -53,26 +53,32 @@ export function decideThreshold(
 }
 
 /**
- * Whether the spec's rate gate (docs/int8-spec.md §14, the rate estimated on the float
- * samples) is open for each segment of `indices` (1 = open), or null for a spec without a gate.
+ * The rate zone (RATE_ZONE, docs/int8-spec.md §14) of each segment of `indices` under the spec's
+ * rate gate and fast zone, the rate estimated on the float samples; null for a spec without a
+ * gate.
  */
-export function rateGates(
-  spec: Pick<ArchSpec, "rateGateBpm">,
+export function rateZones(
+  spec: Pick<ArchSpec, "rateGateBpm" | "fastZone">,
   dataset: Dataset,
   indices: ArrayLike<number>,
 ): Uint8Array | null {
   if (spec.rateGateBpm === undefined) return null;
   return Uint8Array.from(
     { length: indices.length },
-    (_, j) =>
-      gateOpen(spec.rateGateBpm, twiceMedianBeatInterval(segment(dataset, indices[j]))) ? 1 : 0,
+    (_, j) => rateZone(spec, twiceMedianBeatInterval(segment(dataset, indices[j]))),
   );
 }
 
 /**
- * `scores` with the decision's rate gate applied: a segment whose gate is closed scores 0,
- * below every threshold of the grid. Without gates (null), `scores` itself.
+ * `scores` as the decision sees them ({@linkcode decisionScore}): a segment below the gate
+ * scores 0, one in the fast zone 1 or 0 by the zone's threshold, so one threshold over the rest
+ * decides all. Without zones (null), `scores` itself.
  */
-export function gatedScores(scores: Float32Array, gates: Uint8Array | null): Float32Array {
-  return gates === null ? scores : scores.map((score, j) => (gates[j] ? score : 0));
+export function zonedScores(
+  spec: Pick<ArchSpec, "fastZone">,
+  scores: Float32Array,
+  zones: Uint8Array | null,
+): Float32Array {
+  if (zones === null) return scores;
+  return scores.map((score, j) => decisionScore(spec, score, zones[j] as RateZone));
 }

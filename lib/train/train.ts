@@ -37,8 +37,8 @@ import {
   checkFixedThreshold,
   chooseThreshold,
   decideThreshold,
-  gatedScores,
-  rateGates,
+  rateZones,
+  zonedScores,
 } from "./threshold.ts";
 import { batchLoss, EPSILON } from "./loss.ts";
 import { segmentsAtRate } from "./rate_subset.ts";
@@ -119,8 +119,9 @@ function trainSeeded(
   const steps = Math.ceil(order.length / config.batchSize);
   const totalSteps = steps * config.epochs;
   const validationLabels = gatherLabels(dataset, split.validation, 0, split.validation.length);
-  // The decision's rate gate, if the spec has one: thresholds are chosen with it applied.
-  const gates = rateGates(spec, dataset, split.validation);
+  // The decision's rate gate and fast zone, if the spec has them: thresholds are chosen with
+  // them applied.
+  const zones = rateZones(spec, dataset, split.validation);
   const history: EpochRecord[] = [];
   let best: { epoch: number; fbeta: number; weights: tf.Tensor[] } | null = null;
 
@@ -163,7 +164,7 @@ function trainSeeded(
       // Validated on the twin, which computes the stock model's function in about half the
       // time; the final scores below come from the stock model itself.
       const scores = predictScores(training, spec, dataset, split.validation);
-      const decided = gatedScores(scores, gates);
+      const decided = zonedScores(spec, scores, zones);
       const atHalf = binaryMetrics(validationLabels, decided, 0.5);
       const tuned = chooseThreshold(validationLabels, decided);
       const record: EpochRecord = {
@@ -223,7 +224,7 @@ function trainSeeded(
   }
 
   const scores = predictScores(model, spec, dataset, split.validation);
-  const decided = gatedScores(scores, gates);
+  const decided = zonedScores(spec, scores, zones);
   const { threshold, metrics, source } = decideThreshold(
     validationLabels,
     decided,

@@ -4,6 +4,7 @@ import { writeFileAtomic, writeJsonAtomic } from "../../lib/io/atomic.ts";
 import { reportPage } from "../../lib/report/mod.ts";
 import type { ClinicalEvaluation } from "../../lib/evaluate/mod.ts";
 import type { EpochRecord } from "../../lib/train/history.ts";
+import type { FastZone } from "../../lib/ir/mod.ts";
 import { readStageJson, type StageContext, stageDir } from "./context.ts";
 
 export async function reportStage(context: StageContext, dir: string) {
@@ -49,6 +50,7 @@ export async function reportStage(context: StageContext, dir: string) {
       "int8 ≡ C on every validation segment": firmware.agree_with_ts as boolean,
       "decision: threshold": quantized.threshold as number,
       "decision: rate gate, bpm (none: null)": quantized.rate_gate_bpm as number | null,
+      "decision: fast zone (none: null)": fastZoneText(quantized.fast_zone as FastZone | null),
       "parameters": quantized.params as number,
       "MACs": quantized.macs as number,
       "RAM bytes (arena + GRU state + scratch)": quantized.ram_bytes as number,
@@ -74,4 +76,9 @@ export async function reportStage(context: StageContext, dir: string) {
   });
   await writeFileAtomic(join(dir, "report.html"), html);
   return { html: "report.html", json: "report.json" };
+}
+
+/** "≥ 125 bpm: threshold 0.05", or null without a fast zone (quantize.json from before it too). */
+function fastZoneText(zone: FastZone | null | undefined): string | null {
+  return zone ? `≥ ${zone.bpm} bpm: threshold ${zone.threshold}` : null;
 }

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import type { ModelIR } from "../../lib/ir/mod.ts";
-import { predictClass, quantizeInput, rateGateOpen, runInt8 } from "../../lib/interp/mod.ts";
+import { predictClass, quantizeInput, rateZoneOf, runInt8 } from "../../lib/interp/mod.ts";
 import { latencyMsEstimate } from "../../lib/metrics/mod.ts";
 import { buildM4Image, countM4, writeGeneratedModel } from "../../lib/firmware/mod.ts";
 import {
@@ -26,7 +26,7 @@ const textOf = (samples: Float32Array) =>
 
 const expectedClass = (ir: ModelIR, samples: Float32Array) => {
   const input = quantizeInput(ir, samples);
-  return predictClass(ir, runInt8(ir, input).output, rateGateOpen(ir, input));
+  return predictClass(ir, runInt8(ir, input).output, rateZoneOf(ir, input));
 };
 
 function assertResult(reply: BoardReply, predicted: number): number {

@@ -71,6 +71,24 @@ Deno.test("generateModel() reads the rate gate from the input before the model r
   assert.match(body, /return gate_open && output\[0\] >= MODEL_THRESHOLD_Q;/);
 });
 
+Deno.test("generateModel() compares with the fast zone's threshold at and above its rate, when the IR has one", () => {
+  const gated = generateModel({ ...copy(small), rateGateBpm: 110 }, planMemory(small)).files;
+  assert.ok(!gated["model.h"].includes("FAST"), "no fast-zone macros without a fast zone");
+  const ir = { ...copy(small), rateGateBpm: 110, fastZone: { bpm: 125, threshold: 0.1 } };
+  const zoned = generateModel(ir, planMemory(small)).files;
+  assert.match(zoned["model.h"], /#define MODEL_FAST_ZONE_BPM 125\n/);
+  assert.match(zoned["model.h"], /#define MODEL_FAST_THRESHOLD_Q 13\n/); // ceil(12.8)
+  const body = zoned["model.c"].slice(zoned["model.c"].indexOf("int model_classify("));
+  assert.match(
+    body,
+    /const int fast = twice_interval != 0 && twice_interval \* MODEL_FAST_ZONE_BPM <= 30000;/,
+  );
+  assert.match(
+    body,
+    /return gate_open && output\[0\] >= \(fast \? MODEL_FAST_THRESHOLD_Q : MODEL_THRESHOLD_Q\);/,
+  );
+});
+
 Deno.test("generateModel() refuses a wrong magic or version", () => {
   const plan = planMemory(small);
   const badMagic = { ...copy(small), magic: "NNOM" } as unknown as ModelIR;

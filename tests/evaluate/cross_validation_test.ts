@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { setupBackend } from "../../lib/backend/mod.ts";
 import { subset } from "../../lib/data/mod.ts";
 import { int8CrossValidation, predictInt8 } from "../../lib/evaluate/mod.ts";
-import { predictClass } from "../../lib/interp/mod.ts";
+import { predictClass, RATE_ZONE } from "../../lib/interp/mod.ts";
 import { binaryMetrics } from "../../lib/metrics/metrics.ts";
 import { compact } from "../../lib/model/mod.ts";
 import { quantizeRun } from "../../lib/quant/mod.ts";
@@ -60,7 +60,7 @@ Deno.test("int8CrossValidation pools every fold's held-out int8 outputs at one t
     const { int8IR } = quantizeRun(run, dataset, { ...OPTIONS, validationSegments: 1 });
     const indices = segmentsOfSubjects(dataset, run.config.validationSubjects);
     const { outputs } = predictInt8(int8IR, subset(dataset, indices));
-    return Array.from(outputs, (v) => predictClass({ threshold: cv.threshold }, v, true));
+    return Array.from(outputs, (v) => predictClass({ threshold: cv.threshold }, v, RATE_ZONE.open));
   });
   const labels = runs.flatMap((run) =>
     segmentsOfSubjects(dataset, run.config.validationSubjects).map((i) => dataset.labels[i])

@@ -4,6 +4,8 @@ import { convertModel, type LayerIR, type ModelIR, validateIR } from "../../lib/
 import {
   predictClass,
   quantizeInput,
+  RATE_ZONE,
+  rateZone,
   runFloat,
   runInt8,
   thresholdQ,
@@ -66,10 +68,27 @@ Deno.test("quantizeInput() clips, rounds half up and saturates", () => {
 
 Deno.test("predictClass() is output ≥ ceil(128 · threshold)", () => {
   assert.equal(thresholdQ(int8IRs.nnom), 39); // 0.3 · 128 = 38.4
-  assert.equal(predictClass(int8IRs.nnom, 38, true), 0);
-  assert.equal(predictClass(int8IRs.nnom, 39, true), 1);
-  assert.equal(predictClass({ threshold: 1 }, 127, true), 0); // 128: never VA
-  assert.equal(predictClass({ threshold: 0 }, 0, true), 1);
+  assert.equal(predictClass(int8IRs.nnom, 38, RATE_ZONE.open), 0);
+  assert.equal(predictClass(int8IRs.nnom, 39, RATE_ZONE.open), 1);
+  assert.equal(predictClass({ threshold: 1 }, 127, RATE_ZONE.open), 0); // 128: never VA
+  assert.equal(predictClass({ threshold: 0 }, 0, RATE_ZONE.open), 1);
+});
+
+Deno.test("predictClass() never calls a closed gate VA, and uses the fast zone's threshold in it", () => {
+  const ir = { threshold: 0.5, rateGateBpm: 110, fastZone: { bpm: 125, threshold: 0.1 } };
+  assert.equal(predictClass(ir, 127, RATE_ZONE.closed), 0);
+  assert.equal(predictClass(ir, 63, RATE_ZONE.open), 0); // 0.5 · 128 = 64
+  assert.equal(predictClass(ir, 64, RATE_ZONE.open), 1);
+  assert.equal(predictClass(ir, 12, RATE_ZONE.fast), 0); // 0.1 · 128 = 12.8 → 13
+  assert.equal(predictClass(ir, 13, RATE_ZONE.fast), 1);
+  // Twice-median intervals: 30000 / D bpm; no rate is OPEN.
+  assert.equal(rateZone(ir, 273), RATE_ZONE.closed); // 109.9 bpm
+  assert.equal(rateZone(ir, 272), RATE_ZONE.open); // 110.3
+  assert.equal(rateZone(ir, 241), RATE_ZONE.open); // 124.5
+  assert.equal(rateZone(ir, 240), RATE_ZONE.fast); // 125
+  assert.equal(rateZone(ir, null), RATE_ZONE.open);
+  assert.equal(rateZone({ rateGateBpm: 110 }, 100), RATE_ZONE.open);
+  assert.equal(rateZone({}, 1000), RATE_ZONE.open);
 });
 
 Deno.test("runInt8() of fused conv/ReLU/pool equals separate conv, relu and maxpool1d bit for bit", () => {

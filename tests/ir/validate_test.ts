@@ -84,3 +84,33 @@ Deno.test("validateIR() refuses a GRU output dec below 7 (the state is Q0.15)", 
   });
   assertRefused(ir, RangeError, 'Layer "gru"', "dec 6");
 });
+
+Deno.test("validateIR() accepts a fast zone above the rate gate and refuses one without a gate or below it", () => {
+  const zoned = edited(int8IR, (ir) => {
+    ir.rateGateBpm = 110;
+    ir.fastZone = { bpm: 125, threshold: 0.05 };
+  });
+  assert.equal(validateIR(zoned), zoned);
+  assertRefused(
+    edited(int8IR, (ir) => (ir.fastZone = { bpm: 125, threshold: 0.05 })),
+    RangeError,
+    "fastZone but no rateGateBpm",
+  );
+  assertRefused(
+    edited(int8IR, (ir) => {
+      ir.rateGateBpm = 110;
+      ir.fastZone = { bpm: 100, threshold: 0.05 };
+    }),
+    RangeError,
+    "fastZone.bpm 100",
+    "[110, 300]",
+  );
+  assertRefused(
+    edited(int8IR, (ir) => {
+      ir.rateGateBpm = 110;
+      ir.fastZone = { bpm: 125, threshold: 1.5 };
+    }),
+    RangeError,
+    "fastZone.threshold 1.5",
+  );
+});

@@ -1,35 +1,54 @@
 import assert from "node:assert/strict";
-import { chooseThresholdAndGate } from "../../lib/search/evaluate_candidate.ts";
+import { chooseDecision } from "../../lib/search/evaluate_candidate.ts";
 
 // Twice-median intervals for rates: 30000 / D bpm.
 const D = (bpm: number) => Math.round(30000 / bpm);
 
-Deno.test("chooseThresholdAndGate() takes the gate that removes slow false alarms the network makes", () => {
+Deno.test("chooseDecision() takes the gate that removes slow false alarms the network makes", () => {
   // Two VA segments at 180 bpm, two slow non-VA segments (75 bpm) the network flags.
   const labels = [1, 1, 0, 0];
   const outputs = [120, 100, 110, 90];
   const intervals = [D(180), D(180), D(75), D(75)];
-  const chosen = chooseThresholdAndGate(labels, outputs, intervals, [90, 100, 110]);
+  const chosen = chooseDecision(labels, outputs, intervals, [90, 100, 110]);
   // Every gate of the grid separates them; ties keep the lowest.
   assert.equal(chosen.rateGateBpm, 90);
   assert.equal(chosen.threshold, 0.05);
+  assert.equal(chosen.fastZone, null);
 });
 
-Deno.test("chooseThresholdAndGate() keeps no gate when one would hide a slow VA, or on a tie", () => {
+Deno.test("chooseDecision() keeps no gate when one would hide a slow VA, or on a tie", () => {
   const labels = [1, 0, 0];
   const outputs = [120, 20, 10];
   // The VA is slow (80 bpm): any gate of the grid would miss it; the threshold alone is perfect.
   assert.deepEqual(
-    chooseThresholdAndGate(labels, outputs, [D(80), D(200), D(70)], [90, 100]),
-    { threshold: 0.2, rateGateBpm: null },
+    chooseDecision(labels, outputs, [D(80), D(200), D(70)], [90, 100]),
+    { threshold: 0.2, rateGateBpm: null, fastZone: null },
   );
   // A segment without a rate passes every gate.
   assert.deepEqual(
-    chooseThresholdAndGate(labels, outputs, [null, D(60), D(60)], [90]).rateGateBpm,
+    chooseDecision(labels, outputs, [null, D(60), D(60)], [90]).rateGateBpm,
     null,
   );
-  assert.deepEqual(chooseThresholdAndGate(labels, outputs, [null, null, null], []), {
+  assert.deepEqual(chooseDecision(labels, outputs, [null, null, null], [], true), {
     threshold: 0.2,
     rateGateBpm: null,
+    fastZone: null,
   });
+});
+
+Deno.test("chooseDecision() takes a fast zone where the network is unsure of fast VA but sure of slower non-VA", () => {
+  // Above 110 bpm: a sinus tachycardia at 116 bpm the network half believes (output 40, 0.31),
+  // a slow VT at 112 bpm it believes more (60), and fast VA at 200 bpm it barely flags (10, 0.08).
+  const labels = [0, 1, 1, 1];
+  const outputs = [40, 60, 10, 12];
+  const intervals = [D(116), D(112), D(200), D(200)];
+  // One threshold cannot have them all: 0.05 flags the tachycardia, 0.35 misses the fast VA.
+  const without = chooseDecision(labels, outputs, intervals, [110]);
+  assert.equal(without.fastZone, null);
+  const chosen = chooseDecision(labels, outputs, intervals, [110], true);
+  assert.equal(chosen.rateGateBpm, 110);
+  // The lowest zone that holds the fast VA but not the tachycardia (115 would hold it), with the
+  // one zone threshold that catches them: all four right.
+  assert.deepEqual(chosen.fastZone, { bpm: 120, threshold: 0.05 });
+  assert.ok(chosen.threshold > 40 / 128 && chosen.threshold <= 60 / 128);
 });

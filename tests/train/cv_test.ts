@@ -103,6 +103,27 @@ Deno.test("crossValidate() decides with the spec's rate gate, for fresh and reus
   assert.ok(ungated.pooled.tp > 0, "without the gate the same training detects VA");
 });
 
+Deno.test("crossValidate() decides with the spec's fast zone, for fresh and reused folds", async () => {
+  // The non-VA segments (about 190 bpm) lie in a fast zone from 180 bpm whose threshold, 0, calls
+  // every one of them VA whatever the network says; the VA segments (170 bpm) lie below it.
+  const dataset = syntheticDataset(6, 8);
+  const out = join(await Deno.makeTempDir(), "cv");
+  const job = {
+    spec: { ...compact, rateGateBpm: 160, fastZone: { bpm: 180, threshold: 0 } },
+    hyper: { ...defaultsFor("compact"), epochs: 1, batchSize: 16 },
+    seed: 2,
+    folds: subjectFolds(dataset, 3, 1),
+    data: "synthetic",
+    backend: "wasm",
+  };
+  const negatives = dataset.labels.filter((l) => l === 0).length;
+  for (const pass of ["trained", "reused"]) {
+    const summary = await crossValidate(dataset, job, out, () => quietProgress);
+    assert.equal(summary.pooled.fp, negatives, pass);
+    assert.equal(summary.pooled.tn, 0, pass);
+  }
+});
+
 Deno.test("crossValidate() with a fixed threshold pools at it and records it as fixed", async () => {
   const dataset = syntheticDataset(6, 8);
   const out = join(await Deno.makeTempDir(), "cv");
