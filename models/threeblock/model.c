@@ -400,6 +400,7 @@ int model_classify(int8_t *output) {
       iegm_twice_median_beat_interval_s8(model_input(), MODEL_INPUT_LENGTH);
   const int gate_open =
       twice_interval == 0 || twice_interval * MODEL_RATE_GATE_BPM <= 30000;
+  const int fast = twice_interval != 0 && twice_interval * MODEL_FAST_ZONE_BPM <= 30000;
   model_run(output);
-  return gate_open && output[0] >= MODEL_THRESHOLD_Q;
+  return gate_open && output[0] >= (fast ? MODEL_FAST_THRESHOLD_Q : MODEL_THRESHOLD_Q);
 }
