@@ -1,7 +1,8 @@
 /**
  * `deno run -A pipeline/decision.ts --search DIR --id ID --threshold T [--gate BPM]
- * [--fast-zone BPM:T]`: the pooled int8 Fβ of one search candidate's cached out-of-fold outputs at
- * a fixed decision (threshold, rate gate, fast zone: docs/int8-spec.md §14), to see how the
+ * [--fast-zone BPM:T] [--below-gate T]`: the pooled int8 Fβ of one search candidate's cached
+ * out-of-fold outputs at a fixed decision (threshold, rate gate, fast zone, below-gate threshold:
+ * docs/int8-spec.md §14), to see how the
  * decision an arch ships with does on each fold draw. Parses options and calls lib/search.
  */
 import { join } from "node:path";
@@ -32,6 +33,11 @@ const command: CommandSpec = {
       value: "BPM:T",
       description: "Fast zone: from BPM on, threshold T (needs --gate; default: none).",
     },
+    "below-gate": {
+      type: "string",
+      value: "T",
+      description: "Threshold below the gate (needs --gate; default: never VA there).",
+    },
     json: { type: "boolean", description: "Print one JSON object." },
   },
 };
@@ -51,7 +57,11 @@ await runMain(async () => {
   const threshold = numberOption(args, "threshold", 0, 1)!;
   const gate = intOption(args, "gate", 1, 300) ?? null;
   const fastZone = parseFastZone(args["fast-zone"] as string | undefined);
+  const belowGateThreshold = numberOption(args, "below-gate", 0, 1) ?? null;
   if (fastZone && gate === null) throw new UsageError("--fast-zone needs --gate");
+  if (belowGateThreshold !== null && gate === null) {
+    throw new UsageError("--below-gate needs --gate");
+  }
   try {
     checkFastZone("--fast-zone", fastZone, gate);
   } catch (e) {
@@ -68,7 +78,7 @@ await runMain(async () => {
     throw new UsageError(`${dir} is a --quick search: use a full one`);
   }
   const dataset = await loadDataset({ data: selection.data, index: selection.index });
-  const decision = { threshold, rateGateBpm: gate, fastZone };
+  const decision = { threshold, rateGateBpm: gate, fastZone, belowGateThreshold };
   const metrics = await pooledAtDecision(
     dataset,
     join(dir, "candidates", id),
@@ -81,9 +91,9 @@ await runMain(async () => {
     console.log(
       `${id} at threshold ${threshold}, gate ${gate ?? "none"}, fast zone ${
         fastZone ? `${fastZone.bpm}:${fastZone.threshold}` : "none"
-      }: pooled int8 Fβ ${metrics.fbeta.toFixed(4)} (P ${metrics.precision.toFixed(4)}, R ${
-        metrics.recall.toFixed(4)
-      }, ${metrics.n} segments)`,
+      }, below the gate ${belowGateThreshold ?? "never"}: pooled int8 Fβ ${
+        metrics.fbeta.toFixed(4)
+      } (P ${metrics.precision.toFixed(4)}, R ${metrics.recall.toFixed(4)}, ${metrics.n} segments)`,
     );
   }
 });

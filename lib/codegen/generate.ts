@@ -254,7 +254,7 @@ class Generator {
 #define ${this.macro}_THRESHOLD_Q ${thresholdQ}
 /* and the rate is at least ${this.macro}_RATE_GATE_BPM or unknown (§14; 0 = no gate). */
 #define ${this.macro}_RATE_GATE_BPM ${this.ir.rateGateBpm ?? 0}
-${this.fastZoneDefines()}#define ${this.macro}_LAYER_COUNT ${this.ir.layers.length}
+${this.zoneDefines()}#define ${this.macro}_LAYER_COUNT ${this.ir.layers.length}
 #define ${this.macro}_ARENA_BYTES ${this.plan.arenaBytes}
 #define ${this.macro}_STATE_BYTES ${this.plan.stateBytes}
 #define ${this.macro}_SCRATCH_BYTES ${this.plan.scratchBytes}
@@ -358,50 +358,60 @@ ${this.classifyFunction()}
     ].join("\n\n");
   }
 
-  /** The fast zone's macros (§14), for an IR with one: its rate and its threshold. */
-  private fastZoneDefines(): string {
-    const zone = this.ir.fastZone;
-    if (!zone) return "";
-    return `/* At a rate of at least ${this.macro}_FAST_ZONE_BPM (§14), output[0] is compared with
- * ${this.macro}_FAST_THRESHOLD_Q (threshold ${zone.threshold}) instead. */
-#define ${this.macro}_FAST_ZONE_BPM ${zone.bpm}
-#define ${this.macro}_FAST_THRESHOLD_Q ${thresholdQOf(zone)}
+  /**
+   * The macros of the fast zone and the below-gate threshold (§14), for an IR with them: the
+   * zone's rate and threshold, the threshold below the gate.
+   */
+  private zoneDefines(): string {
+    const m = this.macro, zone = this.ir.fastZone, below = this.ir.belowGateThreshold;
+    const fast = zone
+      ? `/* At a rate of at least ${m}_FAST_ZONE_BPM (§14), output[0] is compared with
+ * ${m}_FAST_THRESHOLD_Q (threshold ${zone.threshold}) instead. */
+#define ${m}_FAST_ZONE_BPM ${zone.bpm}
+#define ${m}_FAST_THRESHOLD_Q ${thresholdQOf(zone)}
+`
+      : "";
+    const slow = below === undefined || below === null
+      ? ""
+      : `/* Below the rate gate, VA iff output[0] >= ${m}_BELOW_GATE_THRESHOLD_Q (threshold ${below}, §14). */
+#define ${m}_BELOW_GATE_THRESHOLD_Q ${thresholdQOf({ threshold: below })}
 `;
+    return fast + slow;
   }
 
   /**
    * `<name>_classify()`: the threshold compare, after the rate gate when the IR has one, with
-   * the fast zone's threshold inside it.
+   * the fast zone's threshold above the zone's rate and the below-gate threshold below the gate.
    */
   private classifyFunction(): string {
-    const va = `output[0] >= ${this.macro}_THRESHOLD_Q`;
+    const m = this.macro;
     if (this.ir.rateGateBpm === undefined || this.ir.rateGateBpm === null) {
       return `int ${this.name}_classify(int8_t *output) {
   ${this.name}_run(output);
-  return ${va};
+  return output[0] >= ${m}_THRESHOLD_Q;
 }`;
     }
     // D * bpm <= 30000: D <= 2500 and bpm <= 300 keep the product far inside int32.
     const atLeast = (bpm: string) => `twice_interval * ${bpm} <= ${TWICE_SAMPLES_PER_MINUTE}`;
-    const gateOpen = `const int gate_open =
-      twice_interval == 0 || ${atLeast(`${this.macro}_RATE_GATE_BPM`)};`;
-    if (!this.ir.fastZone) {
-      return `int ${this.name}_classify(int8_t *output) {
-  const int32_t twice_interval =
-      iegm_twice_median_beat_interval_s8(${this.name}_input(), ${this.macro}_INPUT_LENGTH);
-  ${gateOpen}
-  ${this.name}_run(output);
-  return gate_open && ${va};
-}`;
+    const lines = [
+      `const int32_t twice_interval =
+      iegm_twice_median_beat_interval_s8(${this.name}_input(), ${m}_INPUT_LENGTH);`,
+      `const int gate_open =
+      twice_interval == 0 || ${atLeast(`${m}_RATE_GATE_BPM`)};`,
+    ];
+    let open = `${m}_THRESHOLD_Q`;
+    if (this.ir.fastZone) {
+      lines.push(`const int fast = twice_interval != 0 && ${atLeast(`${m}_FAST_ZONE_BPM`)};`);
+      open = `(fast ? ${m}_FAST_THRESHOLD_Q : ${m}_THRESHOLD_Q)`;
     }
-    return `int ${this.name}_classify(int8_t *output) {
-  const int32_t twice_interval =
-      iegm_twice_median_beat_interval_s8(${this.name}_input(), ${this.macro}_INPUT_LENGTH);
-  ${gateOpen}
-  const int fast = twice_interval != 0 && ${atLeast(`${this.macro}_FAST_ZONE_BPM`)};
-  ${this.name}_run(output);
-  return gate_open && output[0] >= (fast ? ${this.macro}_FAST_THRESHOLD_Q : ${this.macro}_THRESHOLD_Q);
-}`;
+    lines.push(`${this.name}_run(output);`);
+    const below = this.ir.belowGateThreshold;
+    lines.push(
+      below === undefined || below === null
+        ? `return gate_open && output[0] >= ${open};`
+        : `return output[0] >= (gate_open ? ${open} : ${m}_BELOW_GATE_THRESHOLD_Q);`,
+    );
+    return `int ${this.name}_classify(int8_t *output) {\n  ${lines.join("\n  ")}\n}`;
   }
 
   private pointerOfOutput(): string {

@@ -37,22 +37,23 @@ export function int8CrossValidation(
     const { int8IR } = quantizeRun(run, dataset, { ...options, validationSegments: 1 });
     const indices = segmentsOfSubjects(dataset, run.config.validationSubjects);
     const { outputs, zones } = predictInt8(int8IR, subset(dataset, indices));
-    const fastZone = int8IR.fastZone;
+    // The arch's decision in the zones the threshold does not decide.
+    const { fastZone, belowGateThreshold } = int8IR;
     return {
       indices,
       outputs: Array.from(outputs),
       zones: Array.from(zones) as RateZone[],
-      fastZone,
+      zoned: { fastZone, belowGateThreshold },
     };
   });
   const labels = folds.flatMap((f) => f.indices.map((i) => dataset.labels[i]));
   // With a gated arch, the gate and fast zone decide some segments whatever the threshold.
   const { threshold } = chooseThreshold(
     labels,
-    folds.flatMap((f) => f.outputs.map((v, j) => decisionScore(f, v / 128, f.zones[j]))),
+    folds.flatMap((f) => f.outputs.map((v, j) => decisionScore(f.zoned, v / 128, f.zones[j]))),
   );
   const classesOf = (f: typeof folds[number]) =>
-    f.outputs.map((v, j) => predictClass({ threshold, fastZone: f.fastZone }, v, f.zones[j]));
+    f.outputs.map((v, j) => predictClass({ threshold, ...f.zoned }, v, f.zones[j]));
   const fbetaByFold = folds.map((f) =>
     binaryMetrics(f.indices.map((i) => dataset.labels[i]), classesOf(f), 1).fbeta
   );

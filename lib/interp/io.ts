@@ -72,8 +72,9 @@ function atLeast(bpm: number, twiceInterval: number): boolean {
 }
 
 /**
- * Where a segment's rate puts its decision (spec §14): CLOSED (below the gate: never VA), OPEN
- * (the model's threshold decides) or FAST (in the fast zone: its threshold decides).
+ * Where a segment's rate puts its decision (spec §14): CLOSED (below the gate: never VA, or VA
+ * only at the IR's belowGateThreshold), OPEN (the model's threshold decides) or FAST (in the fast
+ * zone: its threshold decides).
  */
 export const RATE_ZONE = { closed: 0, open: 1, fast: 2 } as const;
 export type RateZone = typeof RATE_ZONE[keyof typeof RATE_ZONE];
@@ -110,34 +111,48 @@ export function rateZoneOf(
   return rateZone(ir, twiceMedianBeatInterval(input));
 }
 
+/** What decides a segment's class in each rate zone (spec §14). */
+export type Decision = Pick<ModelIR, "threshold" | "fastZone" | "belowGateThreshold">;
+
+/**
+ * The threshold of rate zone `zone` under `decision`: the fast zone's, the model's, or below
+ * the gate its belowGateThreshold (null: never VA).
+ */
+function zoneThreshold(decision: Decision, zone: RateZone): number | null {
+  if (zone === RATE_ZONE.closed) return decision.belowGateThreshold ?? null;
+  if (zone === RATE_ZONE.fast && decision.fastZone) return decision.fastZone.threshold;
+  return decision.threshold;
+}
+
 /**
  * The class of a raw int8 output in rate zone `zone` (from {@linkcode rateZoneOf} on the same
- * segment's input; OPEN for a model without a gate): 0 when CLOSED, else 1 (VA) iff
- * `output ≥ thresholdQ` of the zone's threshold (the integer form of `output / 128 ≥ threshold`
- * that the C side uses).
+ * segment's input; OPEN for a model without a gate): 1 (VA) iff `output ≥ thresholdQ` of the
+ * zone's threshold (the integer form of `output / 128 ≥ threshold` that the C side uses); 0 below
+ * the gate without a belowGateThreshold.
  */
-export function predictClass(
-  ir: Pick<ModelIR, "threshold" | "fastZone">,
-  output: number,
-  zone: RateZone,
-): 0 | 1 {
-  if (zone === RATE_ZONE.closed) return 0;
-  const threshold = zone === RATE_ZONE.fast && ir.fastZone ? ir.fastZone.threshold : ir.threshold;
+export function predictClass(decision: Decision, output: number, zone: RateZone): 0 | 1 {
+  const threshold = zoneThreshold(decision, zone);
+  if (threshold === null) return 0;
   return output >= thresholdQ({ threshold }) ? 1 : 0;
 }
 
 /**
  * The score that one threshold decides as {@linkcode predictClass} would, for choosing the
- * model's threshold with the gate and fast zone applied: 0 when CLOSED, in the fast zone 1 or 0
- * by the zone's own threshold, else `probability` (output / 128 for the int8 model, or a float
- * model's score).
+ * model's threshold with the gate, fast zone and below-gate threshold applied: in the OPEN zone
+ * `probability` (output / 128 for the int8 model, or a float model's score); in the others 1 or
+ * 0, decided by their own threshold (below the gate without one: 0).
  */
 export function decisionScore(
-  ir: Pick<ModelIR, "fastZone">,
+  decision: Omit<Decision, "threshold">,
   probability: number,
   zone: RateZone,
 ): number {
-  if (zone === RATE_ZONE.closed) return 0;
-  if (zone === RATE_ZONE.fast && ir.fastZone) return probability >= ir.fastZone.threshold ? 1 : 0;
+  if (zone === RATE_ZONE.closed) {
+    const below = decision.belowGateThreshold;
+    return below !== undefined && below !== null && probability >= below ? 1 : 0;
+  }
+  if (zone === RATE_ZONE.fast && decision.fastZone) {
+    return probability >= decision.fastZone.threshold ? 1 : 0;
+  }
   return probability;
 }

@@ -17,6 +17,7 @@
 export { type FloatResult, runFloat, runFloat64 } from "./run_float.ts";
 export { type Int8Result, runInt8 } from "./run_int8.ts";
 export {
+  type Decision,
   decisionScore,
   gateOpen,
   predictClass,

@@ -177,6 +177,9 @@ export function convertModel(
     threshold: options.threshold,
     ...(spec.rateGateBpm === undefined ? {} : { rateGateBpm: spec.rateGateBpm }),
     ...(spec.fastZone === undefined ? {} : { fastZone: { ...spec.fastZone } }),
+    ...(spec.belowGateThreshold === undefined
+      ? {}
+      : { belowGateThreshold: spec.belowGateThreshold }),
     tensors,
     layers,
   };

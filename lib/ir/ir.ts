@@ -109,6 +109,12 @@ export interface ModelIR {
    * instead of the model's `threshold`. Absent or null = none.
    */
   fastZone?: FastZone | null;
+  /**
+   * Only with a rate gate (docs/int8-spec.md §14): below the gate, the output is compared with
+   * this threshold instead of never being VA, so a network sure enough overrules a rate estimate
+   * that undercounts fibrillation. Absent or null = never VA below the gate.
+   */
+  belowGateThreshold?: number | null;
   tensors: Record<string, TensorIR>;
   /** Layers in execution order. */
   layers: LayerIR[];

@@ -14,6 +14,6 @@
  */
 export * from "./ir.ts";
 export { convertModel, type ConvertOptions } from "./convert.ts";
-export { checkFastZone, INT8_LIMITS, validateIR } from "./validate.ts";
+export { checkBelowGateThreshold, checkFastZone, INT8_LIMITS, validateIR } from "./validate.ts";
 export { irToJson, loadIR, saveIR } from "./io.ts";
 export { convOutputLength, samePadBefore } from "./geometry.ts";

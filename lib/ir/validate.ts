@@ -77,6 +77,7 @@ export function validateIR(ir: unknown): ModelIR {
     throw new RangeError(`IR rateGateBpm ${gate} must be an integer in [1, 300], or null`);
   }
   checkFastZone("IR", m.fastZone, gate);
+  checkBelowGateThreshold("IR", m.belowGateThreshold, gate);
   if (m.inputClip !== null && !(typeof m.inputClip === "number" && m.inputClip > 0)) {
     throw new RangeError(`IR inputClip ${m.inputClip} must be a positive number or null`);
   }
@@ -399,6 +400,24 @@ class LayerChecker {
   private fail(message: string, range = false): never {
     const text = `${this.where}: ${message}`;
     throw range ? new RangeError(text) : new TypeError(text);
+  }
+}
+
+/**
+ * Throws a RangeError naming `owner` unless `threshold` is absent or null, or a probability with
+ * a rate gate `gate` to be below.
+ */
+export function checkBelowGateThreshold(
+  owner: string,
+  threshold: number | null | undefined,
+  gate: number | null | undefined,
+): void {
+  if (threshold === undefined || threshold === null) return;
+  if (gate === undefined || gate === null) {
+    throw new RangeError(`${owner} has a belowGateThreshold but no rateGateBpm`);
+  }
+  if (typeof threshold !== "number" || !(threshold >= 0 && threshold <= 1)) {
+    throw new RangeError(`${owner} belowGateThreshold ${threshold} is not a probability`);
   }
 }
 

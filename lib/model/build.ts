@@ -2,7 +2,7 @@
 import { tf } from "../backend/tf.ts";
 import type { ArchSpec, LayerSpec } from "./spec.ts";
 import { INPUT } from "./spec.ts";
-import { checkFastZone } from "../ir/validate.ts";
+import { checkBelowGateThreshold, checkFastZone } from "../ir/validate.ts";
 
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
 
@@ -96,6 +96,7 @@ export function checkSpec(spec: ArchSpec): void {
     throw new RangeError(`Arch "${spec.name}": rateGateBpm ${gate} is not an integer in [1, 300]`);
   }
   checkFastZone(`Arch "${spec.name}"`, spec.fastZone, gate);
+  checkBelowGateThreshold(`Arch "${spec.name}"`, spec.belowGateThreshold, gate);
   const known = new Set([INPUT]);
   for (const layer of spec.layers) {
     if (known.has(layer.name)) {

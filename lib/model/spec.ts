@@ -95,4 +95,9 @@ export interface ArchSpec {
    * zone applied, and the IR carries it. Absent = none.
    */
   fastZone?: FastZone;
+  /**
+   * With a rate gate: below it the output is compared with this threshold instead of never
+   * being VA (docs/int8-spec.md §14); the IR carries it. Absent = never VA below the gate.
+   */
+  belowGateThreshold?: number;
 }

@@ -46,6 +46,7 @@ import {
   withEpochs,
 } from "../train/mod.ts";
 import {
+  BELOW_GATE_THRESHOLDS,
   type Candidate,
   candidateHyper,
   candidateId,
@@ -101,6 +102,8 @@ export interface CandidateResult {
   rate_gate_bpm?: number | null;
   /** The fast zone chosen with them (null = none); absent in rows from before it. */
   fast_zone?: FastZone | null;
+  /** The below-gate threshold chosen with them (null = none); absent in rows from before it. */
+  below_gate_threshold?: number | null;
   /**
    * With the candidate's `rateGate`: the pooled Fβ of the gate alone (every segment with an open
    * gate called VA, the best gate of the grid), the baseline the network has to beat.
@@ -235,9 +238,12 @@ export async function evaluateCandidate(
     outcomes.flatMap((o) => o.outputs),
     intervals.flat(),
     candidate.rateGate ? RATE_GATE_GRID : [],
-    candidate.rateGate === true && candidate.fastZone === true,
+    {
+      fastZones: candidate.rateGate === true && candidate.fastZone === true,
+      belowGate: candidate.rateGate === true && candidate.belowGate === true,
+    },
   );
-  const { threshold, rateGateBpm, fastZone } = decision;
+  const { threshold, rateGateBpm, fastZone, belowGateThreshold } = decision;
   const classesOf = (o: FoldOutcome, f: number) =>
     o.outputs.map((v, j) => predictClass(decision, v, rateZone(decision, intervals[f][j])));
   const classes = outcomes.flatMap(classesOf);
@@ -254,6 +260,7 @@ export async function evaluateCandidate(
     threshold,
     ...(rateGateBpm === null ? {} : { rateGateBpm }),
     ...(fastZone === null ? {} : { fastZone }),
+    ...(belowGateThreshold === null ? {} : { belowGateThreshold }),
   };
   await saveIR(join(options.dir, "model.int8.ir.json"), ir);
   const firmware = options.firmware
@@ -279,6 +286,7 @@ export async function evaluateCandidate(
     threshold,
     rate_gate_bpm: rateGateBpm,
     ...(candidate.fastZone ? { fast_zone: fastZone } : {}),
+    ...(candidate.belowGate ? { below_gate_threshold: belowGateThreshold } : {}),
     ...(candidate.rateGate ? { fbeta_rate_only: rateOnlyFbeta(labels, intervals.flat()) } : {}),
     fbeta_int8: pooled.fbeta,
     precision_int8: pooled.precision,
@@ -326,47 +334,61 @@ export interface ChosenDecision {
   threshold: number;
   rateGateBpm: number | null;
   fastZone: FastZone | null;
+  belowGateThreshold: number | null;
+}
+
+/** Which parts of the decision {@linkcode chooseDecision} searches besides threshold and gate. */
+export interface DecisionChoices {
+  /** A fast zone: a rate of FAST_ZONE_GRID above the gate with one of FAST_ZONE_THRESHOLDS. */
+  fastZones?: boolean;
+  /** A threshold below the gate, one of BELOW_GATE_THRESHOLDS. */
+  belowGate?: boolean;
 }
 
 /**
- * The threshold (lib/train's grid), rate gate (none or one of `gates`) and, with `fastZones`,
- * fast zone (none, or a rate of FAST_ZONE_GRID above the gate with a threshold of
- * FAST_ZONE_THRESHOLDS) with the best pooled Fβ of the raw int8 `outputs`, each segment's rate
- * read from `intervals`. Ties keep the earlier choice: no gate before a gate, a lower gate before
- * a higher one, no fast zone before one.
+ * The threshold (lib/train's grid), rate gate (none or one of `gates`) and, as `choices` allow,
+ * fast zone and below-gate threshold (each none or one of its grid) with the best pooled Fβ of
+ * the raw int8 `outputs`, each segment's rate read from `intervals`. Ties keep the earlier
+ * choice: no gate before a gate, a lower gate before a higher one, none before a fast zone or a
+ * below-gate threshold.
  */
 export function chooseDecision(
   labels: number[],
   outputs: number[],
   intervals: (number | null)[],
   gates: readonly number[],
-  fastZones = false,
+  choices: DecisionChoices = {},
 ): ChosenDecision {
   let best: ChosenDecision & { fbeta: number } = {
     fbeta: -1,
     threshold: 0.5,
     rateGateBpm: null,
     fastZone: null,
+    belowGateThreshold: null,
   };
   for (const gate of [null, ...gates]) {
     const zones: (FastZone | null)[] = [null];
-    if (fastZones && gate !== null) {
+    const belows: (number | null)[] = [null];
+    if (gate !== null && choices.fastZones) {
       for (const bpm of FAST_ZONE_GRID.filter((b) => b > gate)) {
         for (const threshold of FAST_ZONE_THRESHOLDS) zones.push({ bpm, threshold });
       }
     }
-    for (const fastZone of zones) {
-      // The gate and the zone decide some segments whatever the threshold (decisionScore).
-      const decision = { rateGateBpm: gate, fastZone };
-      const scores = outputs.map((v, i) =>
-        decisionScore(decision, v / 128, rateZone(decision, intervals[i]))
-      );
-      const { threshold, metrics } = chooseThreshold(labels, scores);
-      if (metrics.fbeta > best.fbeta) best = { fbeta: metrics.fbeta, threshold, ...decision };
+    if (gate !== null && choices.belowGate) belows.push(...BELOW_GATE_THRESHOLDS);
+    for (const belowGateThreshold of belows) {
+      for (const fastZone of zones) {
+        // The gate and the zones decide some segments whatever the threshold (decisionScore).
+        const decision = { rateGateBpm: gate, fastZone, belowGateThreshold };
+        const scores = outputs.map((v, i) =>
+          decisionScore(decision, v / 128, rateZone(decision, intervals[i]))
+        );
+        const { threshold, metrics } = chooseThreshold(labels, scores);
+        if (metrics.fbeta > best.fbeta) best = { fbeta: metrics.fbeta, threshold, ...decision };
+      }
     }
   }
-  const { threshold, rateGateBpm, fastZone } = best;
-  return { threshold, rateGateBpm, fastZone };
+  const { threshold, rateGateBpm, fastZone, belowGateThreshold } = best;
+  return { threshold, rateGateBpm, fastZone, belowGateThreshold };
 }
 
 /**
@@ -379,7 +401,7 @@ export async function pooledAtDecision(
   dataset: Dataset,
   dir: string,
   folds: number,
-  decision: Pick<ModelIR, "threshold" | "rateGateBpm" | "fastZone">,
+  decision: Pick<ModelIR, "threshold" | "rateGateBpm" | "fastZone" | "belowGateThreshold">,
 ): Promise<BinaryMetrics> {
   const labels: number[] = [], classes: number[] = [];
   for (let fold = 0; fold < folds; fold++) {

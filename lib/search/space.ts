@@ -81,6 +81,13 @@ export interface Candidate {
    */
   fastZone?: boolean;
   /**
+   * With `rateGate`: search a threshold below the gate too (docs/int8-spec.md §14), at which a
+   * sure network still calls VA: the pooled decisions choose it among
+   * {@linkcode BELOW_GATE_THRESHOLDS} and none, jointly with the rest. Absent = never VA below the
+   * gate. Optional like above.
+   */
+  belowGate?: boolean;
+  /**
    * Train only on segments at this rate (bpm) or faster (lib/train: trainMinRateBpm), meant
    * with `rateGate`. Absent = all segments. Optional like above.
    */
@@ -98,6 +105,12 @@ export const FAST_ZONE_GRID: readonly number[] = [115, 120, 125, 130, 135, 140, 
  * network's VA counts at less confidence than elsewhere (the grid's 5 lowest, 0.05–0.25).
  */
 export const FAST_ZONE_THRESHOLDS: readonly number[] = [0.05, 0.1, 0.15, 0.2, 0.25];
+
+/**
+ * The below-gate thresholds: the high end of lib/train's grid, since below the gate only a sure
+ * network may overrule the rate (0.9 and 0.95).
+ */
+export const BELOW_GATE_THRESHOLDS: readonly number[] = [0.9, 0.95];
 
 /** Samples per segment. */
 const INPUT_LENGTH = 1250;
@@ -270,6 +283,7 @@ const CANDIDATE_KEYS: Record<keyof Candidate, true> = {
   learningRateSchedule: true,
   rateGate: true,
   fastZone: true,
+  belowGate: true,
   trainMinRateBpm: true,
 };
 
@@ -563,6 +577,16 @@ export const SEEDS: readonly Candidate[] = [
     rateGate: true,
     fastZone: true,
   }),
+  // Twenty-third round: and a threshold below the gate (threeblock).
+  fine({
+    conv: { filters: 6, kernel: 15, stride: 8 },
+    conv2: { filters: 12, kernel: 5, stride: 2 },
+    conv3: { filters: 12, kernel: 3, stride: 1 },
+    ...STRETCH_RECIPE,
+    rateGate: true,
+    fastZone: true,
+    belowGate: true,
+  }),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
   compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),
@@ -705,6 +729,7 @@ export function describeTraining(c: Candidate): string {
     c.keep === "average" ? `avg${c.averageEpochs ?? 1}` : "",
     c.rateGate ? "rate-gate" : "",
     c.fastZone ? "fast-zone" : "",
+    c.belowGate ? "below-gate" : "",
     c.trainMinRateBpm === undefined ? "" : `train≥${c.trainMinRateBpm}bpm`,
     `${c.calib}/${c.perChannel ? "per-channel" : "per-tensor"}`,
   ].filter(Boolean).join(" ");

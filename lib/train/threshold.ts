@@ -70,12 +70,12 @@ export function rateZones(
 }
 
 /**
- * `scores` as the decision sees them ({@linkcode decisionScore}): a segment below the gate
- * scores 0, one in the fast zone 1 or 0 by the zone's threshold, so one threshold over the rest
- * decides all. Without zones (null), `scores` itself.
+ * `scores` as the decision sees them ({@linkcode decisionScore}): a segment below the gate or
+ * in the fast zone scores 1 or 0 by that zone's own threshold (below the gate without one: 0),
+ * so one threshold over the rest decides all. Without zones (null), `scores` itself.
  */
 export function zonedScores(
-  spec: Pick<ArchSpec, "fastZone">,
+  spec: Pick<ArchSpec, "fastZone" | "belowGateThreshold">,
   scores: Float32Array,
   zones: Uint8Array | null,
 ): Float32Array {

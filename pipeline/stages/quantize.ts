@@ -37,6 +37,7 @@ export async function quantizeStage(context: StageContext, dir: string) {
     threshold: ir.threshold,
     rate_gate_bpm: ir.rateGateBpm ?? null,
     fast_zone: ir.fastZone ?? null,
+    below_gate_threshold: ir.belowGateThreshold ?? null,
     fbeta_float: result.validation.float.fbeta,
     fbeta_int8: result.validation.int8.fbeta,
     class_disagreements: result.validation.disagreements,

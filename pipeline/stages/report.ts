@@ -51,6 +51,8 @@ export async function reportStage(context: StageContext, dir: string) {
       "decision: threshold": quantized.threshold as number,
       "decision: rate gate, bpm (none: null)": quantized.rate_gate_bpm as number | null,
       "decision: fast zone (none: null)": fastZoneText(quantized.fast_zone as FastZone | null),
+      "decision: threshold below the gate (none: null)":
+        (quantized.below_gate_threshold as number | null | undefined) ?? null,
       "parameters": quantized.params as number,
       "MACs": quantized.macs as number,
       "RAM bytes (arena + GRU state + scratch)": quantized.ram_bytes as number,

@@ -89,6 +89,22 @@ Deno.test("generateModel() compares with the fast zone's threshold at and above 
   );
 });
 
+Deno.test("generateModel() compares with the below-gate threshold below the gate, when the IR has one", () => {
+  const ir = {
+    ...copy(small),
+    rateGateBpm: 110,
+    fastZone: { bpm: 125, threshold: 0.1 },
+    belowGateThreshold: 0.95,
+  };
+  const files = generateModel(ir, planMemory(small)).files;
+  assert.match(files["model.h"], /#define MODEL_BELOW_GATE_THRESHOLD_Q 122\n/); // ceil(121.6)
+  const body = files["model.c"].slice(files["model.c"].indexOf("int model_classify("));
+  assert.match(
+    body,
+    /return output\[0\] >= \(gate_open \? \(fast \? MODEL_FAST_THRESHOLD_Q : MODEL_THRESHOLD_Q\) : MODEL_BELOW_GATE_THRESHOLD_Q\);/,
+  );
+});
+
 Deno.test("generateModel() refuses a wrong magic or version", () => {
   const plan = planMemory(small);
   const badMagic = { ...copy(small), magic: "NNOM" } as unknown as ModelIR;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ARCHS } from "../../lib/model/mod.ts";
 import { convertModel, type LayerIR, type ModelIR, validateIR } from "../../lib/ir/mod.ts";
 import {
+  decisionScore,
   predictClass,
   quantizeInput,
   RATE_ZONE,
@@ -89,6 +90,17 @@ Deno.test("predictClass() never calls a closed gate VA, and uses the fast zone's
   assert.equal(rateZone(ir, null), RATE_ZONE.open);
   assert.equal(rateZone({ rateGateBpm: 110 }, 100), RATE_ZONE.open);
   assert.equal(rateZone({}, 1000), RATE_ZONE.open);
+});
+
+Deno.test("predictClass() below the gate uses the belowGateThreshold when there is one", () => {
+  const ir = { threshold: 0.5, rateGateBpm: 110, belowGateThreshold: 0.9 };
+  assert.equal(predictClass(ir, 115, RATE_ZONE.closed), 0); // 0.9 · 128 = 115.2 → 116
+  assert.equal(predictClass(ir, 116, RATE_ZONE.closed), 1);
+  assert.equal(predictClass(ir, 64, RATE_ZONE.open), 1);
+  assert.equal(decisionScore(ir, 0.95, RATE_ZONE.closed), 1);
+  assert.equal(decisionScore(ir, 0.85, RATE_ZONE.closed), 0);
+  assert.equal(decisionScore({}, 0.99, RATE_ZONE.closed), 0);
+  assert.equal(decisionScore(ir, 0.6, RATE_ZONE.open), 0.6);
 });
 
 Deno.test("runInt8() of fused conv/ReLU/pool equals separate conv, relu and maxpool1d bit for bit", () => {

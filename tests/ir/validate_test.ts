@@ -114,3 +114,24 @@ Deno.test("validateIR() accepts a fast zone above the rate gate and refuses one 
     "fastZone.threshold 1.5",
   );
 });
+
+Deno.test("validateIR() accepts a below-gate threshold with a gate and refuses one without", () => {
+  const below = edited(int8IR, (ir) => {
+    ir.rateGateBpm = 110;
+    ir.belowGateThreshold = 0.95;
+  });
+  assert.equal(validateIR(below), below);
+  assertRefused(
+    edited(int8IR, (ir) => (ir.belowGateThreshold = 0.95)),
+    RangeError,
+    "belowGateThreshold but no rateGateBpm",
+  );
+  assertRefused(
+    edited(int8IR, (ir) => {
+      ir.rateGateBpm = 110;
+      ir.belowGateThreshold = -1;
+    }),
+    RangeError,
+    "belowGateThreshold -1",
+  );
+});
