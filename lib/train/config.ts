@@ -137,7 +137,7 @@ const SEARCH_RECIPE: HyperParameters = Object.freeze({
 
 /**
  * threeblock's decision threshold between its rate gate and its fast zone (lib/model/archs.ts):
- * the median of the pooled out-of-fold choices of the search's round 22 over seven fold draws
+ * the median of the pooled out-of-fold choices of the search's rounds 22 and 23 over seven fold draws
  * (0.15 to 0.6), and the best fixed value over them. Fixed, so that the pipeline's validation
  * fold only scores the shipped model: its figure is not tuned on its own 12 subjects (the
  * search chose it on all 60 subjects' out-of-fold decisions, those 12 among them).

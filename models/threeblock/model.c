@@ -402,5 +402,5 @@ int model_classify(int8_t *output) {
       twice_interval == 0 || twice_interval * MODEL_RATE_GATE_BPM <= 30000;
   const int fast = twice_interval != 0 && twice_interval * MODEL_FAST_ZONE_BPM <= 30000;
   model_run(output);
-  return gate_open && output[0] >= (fast ? MODEL_FAST_THRESHOLD_Q : MODEL_THRESHOLD_Q);
+  return output[0] >= (gate_open ? (fast ? MODEL_FAST_THRESHOLD_Q : MODEL_THRESHOLD_Q) : MODEL_BELOW_GATE_THRESHOLD_Q);
 }

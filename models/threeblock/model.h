@@ -26,6 +26,8 @@
  * MODEL_FAST_THRESHOLD_Q (threshold 0.05) instead. */
 #define MODEL_FAST_ZONE_BPM 125
 #define MODEL_FAST_THRESHOLD_Q 7
+/* Below the rate gate, VA iff output[0] >= MODEL_BELOW_GATE_THRESHOLD_Q (threshold 0.95, §14). */
+#define MODEL_BELOW_GATE_THRESHOLD_Q 122
 #define MODEL_LAYER_COUNT 6
 #define MODEL_ARENA_BYTES 1480
 #define MODEL_STATE_BYTES 0

@@ -74,18 +74,24 @@ Deno.test("lib/model's twoblock arch and its training defaults are search candid
   });
 });
 
-Deno.test("lib/model's threeblock arch and its training defaults are search candidate 1d5dc5162e", () => {
-  // Round 22's seed: round 15's 934fdf071a (round 11's dbf25c555c, twoblock's shape and recipe
-  // with the third block of 09dcd5bd8c, with the rate gate searched) with the fast zone searched
-  // too; the pooled CVs chose 110 bpm and a fast zone from 125 bpm at 0.05 on every draw.
-  const winner = SEEDS.find((c) => candidateId(c) === "1d5dc5162e");
-  assert.ok(winner, "1d5dc5162e is not among the seeds");
-  assert.equal(candidateId({ ...winner, fastZone: undefined }), "934fdf071a");
-  assert.equal(candidateId({ ...winner, fastZone: undefined, rateGate: undefined }), "dbf25c555c");
-  const { rateGateBpm, fastZone, ...layers } = threeblock;
+Deno.test("lib/model's threeblock arch and its training defaults are search candidate 94569f84b2", () => {
+  // Round 23's seed: round 15's 934fdf071a (round 11's dbf25c555c, twoblock's shape and recipe
+  // with the third block of 09dcd5bd8c, with the rate gate searched) with the fast zone (round 22,
+  // 1d5dc5162e) and the below-gate threshold searched too; the pooled CVs chose 110 bpm and a fast
+  // zone from 125 bpm at 0.05 on every draw, and a below-gate threshold of 0.9 or 0.95.
+  const winner = SEEDS.find((c) => candidateId(c) === "94569f84b2");
+  assert.ok(winner, "94569f84b2 is not among the seeds");
+  assert.equal(candidateId({ ...winner, belowGate: undefined }), "1d5dc5162e");
+  assert.equal(candidateId({ ...winner, belowGate: undefined, fastZone: undefined }), "934fdf071a");
+  assert.equal(
+    candidateId({ ...winner, belowGate: undefined, fastZone: undefined, rateGate: undefined }),
+    "dbf25c555c",
+  );
+  const { rateGateBpm, fastZone, belowGateThreshold, ...layers } = threeblock;
   assert.deepEqual(candidateSpec(winner, "threeblock"), layers);
   assert.equal(rateGateBpm, 110);
   assert.deepEqual(fastZone, { bpm: 125, threshold: 0.05 });
+  assert.equal(belowGateThreshold, 0.95);
   // The threshold is not a choice of the candidate but what its pooled CVs chose.
   assert.deepEqual(defaultsFor("threeblock"), {
     ...candidateHyper(winner),
