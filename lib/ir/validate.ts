@@ -413,12 +413,8 @@ export function checkBelowGateThreshold(
   gate: number | null | undefined,
 ): void {
   if (threshold === undefined || threshold === null) return;
-  if (gate === undefined || gate === null) {
-    throw new RangeError(`${owner} has a belowGateThreshold but no rateGateBpm`);
-  }
-  if (typeof threshold !== "number" || !(threshold >= 0 && threshold <= 1)) {
-    throw new RangeError(`${owner} belowGateThreshold ${threshold} is not a probability`);
-  }
+  requireGate(owner, "belowGateThreshold", gate);
+  checkProbability(`${owner} belowGateThreshold`, threshold);
 }
 
 /**
@@ -431,17 +427,28 @@ export function checkFastZone(
   gate: number | null | undefined,
 ): void {
   if (zone === undefined || zone === null) return;
-  if (gate === undefined || gate === null) {
-    throw new RangeError(`${owner} has a fastZone but no rateGateBpm`);
-  }
+  const g = requireGate(owner, "fastZone", gate);
   if (
-    typeof zone !== "object" || !(Number.isInteger(zone.bpm) && zone.bpm >= gate && zone.bpm <= 300)
+    typeof zone !== "object" || !(Number.isInteger(zone.bpm) && zone.bpm >= g && zone.bpm <= 300)
   ) {
     throw new RangeError(
-      `${owner} fastZone.bpm ${zone?.bpm} must be an integer in [${gate}, 300] (from the rate gate)`,
+      `${owner} fastZone.bpm ${zone?.bpm} must be an integer in [${g}, 300] (from the rate gate)`,
     );
   }
-  if (typeof zone.threshold !== "number" || !(zone.threshold >= 0 && zone.threshold <= 1)) {
-    throw new RangeError(`${owner} fastZone.threshold ${zone.threshold} is not a probability`);
+  checkProbability(`${owner} fastZone.threshold`, zone.threshold);
+}
+
+/** The gate a decision part named `what` of `owner` needs, or a RangeError if there is none. */
+function requireGate(owner: string, what: string, gate: number | null | undefined): number {
+  if (gate === undefined || gate === null) {
+    throw new RangeError(`${owner} has a ${what} but no rateGateBpm`);
+  }
+  return gate;
+}
+
+/** Throws a RangeError naming `what` unless `value` is a number in [0, 1]. */
+function checkProbability(what: string, value: unknown): void {
+  if (typeof value !== "number" || !(value >= 0 && value <= 1)) {
+    throw new RangeError(`${what} ${value} is not a probability`);
   }
 }

@@ -360,6 +360,13 @@ const STRETCH_RECIPE: Partial<Candidate> = {
   augmentation: { ...WIDE_AUG, timeStretch: 0.25 },
 };
 
+/** threeblock's shape: c6k15s8 → pool 4 → c12k5s2 → c12k3s1 → dense 16. */
+const THREEBLOCK_SHAPE: Partial<Candidate> = {
+  conv: { filters: 6, kernel: 15, stride: 8 },
+  conv2: { filters: 12, kernel: 5, stride: 2 },
+  conv3: { filters: 12, kernel: 3, stride: 1 },
+};
+
 /** A fine-resolution point: `conv` → pool 4 → c6k5s2 → dense 16, rich augmentation, changed. */
 function fine(change: Partial<Candidate>): Candidate {
   return compactWith({
@@ -554,39 +561,13 @@ export const SEEDS: readonly Candidate[] = [
     conv2: { filters: 12, kernel: 5, stride: 2 },
     ...STRETCH_RECIPE,
   }),
-  fine({
-    conv: { filters: 6, kernel: 15, stride: 8 },
-    conv2: { filters: 12, kernel: 5, stride: 2 },
-    conv3: { filters: 12, kernel: 3, stride: 1 },
-    ...STRETCH_RECIPE,
-  }),
-  // Fifteenth round: the same with the rate gate chosen with the threshold (threeblock).
-  fine({
-    conv: { filters: 6, kernel: 15, stride: 8 },
-    conv2: { filters: 12, kernel: 5, stride: 2 },
-    conv3: { filters: 12, kernel: 3, stride: 1 },
-    ...STRETCH_RECIPE,
-    rateGate: true,
-  }),
-  // Twenty-second round: the same with a fast zone chosen too (threeblock).
-  fine({
-    conv: { filters: 6, kernel: 15, stride: 8 },
-    conv2: { filters: 12, kernel: 5, stride: 2 },
-    conv3: { filters: 12, kernel: 3, stride: 1 },
-    ...STRETCH_RECIPE,
-    rateGate: true,
-    fastZone: true,
-  }),
+  fine({ ...THREEBLOCK_SHAPE, ...STRETCH_RECIPE }),
+  // Fifteenth round: the same with the rate gate chosen with the threshold.
+  fine({ ...THREEBLOCK_SHAPE, ...STRETCH_RECIPE, rateGate: true }),
+  // Twenty-second round: the same with a fast zone chosen too.
+  fine({ ...THREEBLOCK_SHAPE, ...STRETCH_RECIPE, rateGate: true, fastZone: true }),
   // Twenty-third round: and a threshold below the gate (threeblock).
-  fine({
-    conv: { filters: 6, kernel: 15, stride: 8 },
-    conv2: { filters: 12, kernel: 5, stride: 2 },
-    conv3: { filters: 12, kernel: 3, stride: 1 },
-    ...STRETCH_RECIPE,
-    rateGate: true,
-    fastZone: true,
-    belowGate: true,
-  }),
+  fine({ ...THREEBLOCK_SHAPE, ...STRETCH_RECIPE, rateGate: true, fastZone: true, belowGate: true }),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
   compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),
