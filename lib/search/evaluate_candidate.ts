@@ -9,10 +9,11 @@
  *    the folds it lacks.
  * 2. Pool the out-of-fold int8 outputs, choose one threshold on the pooled predictions (the
  *    grid of lib/train) — with the candidate's `rateGate`, jointly with the rate gate (none or
- *    one of RATE_GATE_GRID, each fold's gate read from its own int8 inputs) — and compute int8
+ *    one of RATE_GATE_GRID, each fold's gate read from its own int8 inputs) and, with its
+ *    `fastZone` and `belowGate`, a fast zone and a below-gate threshold — and compute int8
  *    Fβ pooled and per fold (mean ± sd), the correct share per rhythm, Fβ per subject and the
  *    decisions per rate zone (lib/evaluate).
- * 3. Generate C for the IR of the first evaluated fold (the pooled threshold and gate) and measure
+ * 3. Generate C for the IR of the first evaluated fold (the pooled decision) and measure
  *    it with lib/firmware: exact Cortex-M4 instructions of one inference and the image's flash
  *    when the toolchain and QEMU are installed (host agreement only otherwise); latency
  *    estimate and contest score.
