@@ -54,7 +54,8 @@ await runMain(async () => {
   const args = parseCommand(command, Deno.args);
   const dir = requireString(args, "search");
   const id = requireString(args, "id");
-  const threshold = numberOption(args, "threshold", 0, 1)!;
+  const threshold = numberOption(args, "threshold", 0, 1);
+  if (threshold === undefined) throw new UsageError("--threshold is required");
   const gate = intOption(args, "gate", 1, 300) ?? null;
   const fastZone = parseFastZone(args["fast-zone"] as string | undefined);
   const belowGateThreshold = numberOption(args, "below-gate", 0, 1) ?? null;

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+
+const SCRIPT = fileURLToPath(new URL("../../pipeline/decision.ts", import.meta.url));
+
+async function run(args: string[]): Promise<{ code: number; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", SCRIPT, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("pipeline/decision.ts refuses an incomplete decision with a usage error (exit 2)", async () => {
+  const base = ["--search", "runs/none", "--id", "x"];
+  for (
+    const [args, message] of [
+      [[], "--threshold is required"],
+      [["--threshold", "0.4", "--fast-zone", "125:0.05"], "--fast-zone needs --gate"],
+      [["--threshold", "0.4", "--below-gate", "0.95"], "--below-gate needs --gate"],
+      [["--threshold", "0.4", "--gate", "110", "--fast-zone", "125"], "--fast-zone must be BPM:T"],
+      [["--threshold", "0.4", "--gate", "130", "--fast-zone", "125:0.05"], "[130, 300]"],
+    ] as const
+  ) {
+    const result = await run([...base, ...args]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.ok(result.stderr.includes(message), result.stderr);
+  }
+});
+
+Deno.test("pipeline/decision.ts names the folder that is not a search", async () => {
+  const dir = await Deno.makeTempDir();
+  const result = await run(["--search", dir, "--id", "x", "--threshold", "0.4"]);
+  assert.equal(result.code, 1);
+  assert.ok(result.stderr.includes(`${dir}/selection.json`), result.stderr);
+  await Deno.remove(dir, { recursive: true });
+});
