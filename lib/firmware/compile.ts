@@ -7,6 +7,7 @@
 import { join, relative } from "node:path";
 import { requireTool } from "./toolchain.ts";
 import { run } from "./run.ts";
+import { temporaryPath } from "../io/atomic.ts";
 
 /** The firmware folder of the repository (runtime, host program, M4 start-up). */
 export const FIRMWARE_DIR = new URL("../../firmware/", import.meta.url).pathname;
@@ -109,7 +110,7 @@ export async function buildProgram(spec: BuildSpec, buildDir = BUILD_DIR): Promi
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   await Deno.mkdir(buildDir, { recursive: true });
-  const tmp = `${path}.${Deno.pid}.tmp`;
+  const tmp = temporaryPath(path); // two test modules may build the same program at once
   try {
     await run(compiler, [...args, "-o", tmp]);
     await Deno.rename(tmp, path);

@@ -8,6 +8,7 @@ import type { ModelIR } from "../ir/ir.ts";
 import { type MemoryPlan, planMemory } from "../plan/mod.ts";
 import { type GeneratedModel, generateModel, writeModelSources } from "../codegen/mod.ts";
 import { pathExists } from "../io/fs.ts";
+import { temporaryPath } from "../io/atomic.ts";
 import { BUILD_DIR } from "./compile.ts";
 
 /** A model's generated C, where it was written, and its plan. */
@@ -39,7 +40,7 @@ export async function writeGeneratedModel(
     // Written beside and renamed into place without replacing: a process (tests run in
     // parallel) may already be compiling from a folder of the same name, which holds the same
     // files since the name is their hash.
-    const tmp = `${dir}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
+    const tmp = temporaryPath(dir);
     await writeModelSources(tmp, generated);
     try {
       await Deno.rename(tmp, dir);

@@ -5,11 +5,12 @@
 import { dirname } from "node:path";
 import { pathExists } from "./fs.ts";
 
-let counter = 0;
-
-/** A temporary path beside `path`, on the same file system so that rename is atomic. */
-function temporaryPath(path: string): string {
-  return `${path}.${Deno.pid}.${counter++}.tmp`;
+/**
+ * A temporary path beside `path`, on the same file system so that rename is atomic. Unique per
+ * call, also across the workers of one process (test modules run in parallel share the pid).
+ */
+export function temporaryPath(path: string): string {
+  return `${path}.${Deno.pid}.${crypto.randomUUID()}.tmp`;
 }
 
 /** Writes `data` to `path` via a temporary file and a rename. */
@@ -54,7 +55,8 @@ export async function writeDirAtomic(
   }
 }
 
-const TEMPORARY_NAME = /^.+\.(\d+)\.\d+\.tmp$/;
+/** temporaryPath()'s names (and the counter-numbered ones of earlier versions): NAME.PID.ID.tmp */
+const TEMPORARY_NAME = /^.+\.(\d+)\.[0-9a-f-]+\.tmp$/;
 
 /**
  * Removes the temporary files and directories that a killed process left in `dir` (names made

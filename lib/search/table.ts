@@ -7,6 +7,7 @@
  */
 import type { Candidate } from "./space.ts";
 import type { CandidateResult } from "./evaluate_candidate.ts";
+import { temporaryPath } from "../io/atomic.ts";
 
 /** "screen": a few folds (successive halving's first rung); "full": every fold. */
 export type Stage = "screen" | "full";
@@ -91,7 +92,7 @@ export async function repairTable(path: string): Promise<boolean> {
   const body = text.endsWith("\n") ? text.slice(0, -1) : text;
   const cut = body.lastIndexOf("\n");
   const kept = cut < 0 ? "" : body.slice(0, cut + 1);
-  const tmp = `${path}.${Deno.pid}.tmp`;
+  const tmp = temporaryPath(path);
   await Deno.writeTextFile(tmp, kept);
   await Deno.rename(tmp, path);
   return true;
