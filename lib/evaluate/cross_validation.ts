@@ -47,7 +47,7 @@ export function int8CrossValidation(
     };
   });
   const labels = folds.flatMap((f) => f.indices.map((i) => dataset.labels[i]));
-  // With a gated arch, the gate and fast zone decide some segments whatever the threshold.
+  // With a gated arch, the gate and the other rate zones decide some segments whatever the threshold.
   const { threshold } = chooseThreshold(
     labels,
     folds.flatMap((f) => f.outputs.map((v, j) => decisionScore(f.zoned, v / 128, f.zones[j]))),

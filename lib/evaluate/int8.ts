@@ -8,7 +8,7 @@ export interface Int8Predictions {
   outputs: Int8Array;
   /** [size] each segment's rate zone (RATE_ZONE, spec §14; always OPEN without a gate). */
   zones: Uint8Array;
-  /** [size] 1 = VA, by the IR's integer threshold rule, rate gate and fast zone. */
+  /** [size] 1 = VA, by the IR's integer threshold rule and rate zones. */
   classes: Uint8Array;
 }
 

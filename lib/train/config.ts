@@ -179,8 +179,8 @@ export const TWOBLOCK_THRESHOLD = 0.1;
  * it reached 0.9612, ahead on every draw again; its threshold is fixed like threeblock's
  * ({@linkcode TWOBLOCK_THRESHOLD}).
  *
- * threeblock (candidate 1d5dc5162e, the default) trains with twoblock's recipe; its rate gate and
- * fast zone are part of its spec (lib/model/archs.ts), and its threshold is fixed to the one the
+ * threeblock (candidate 94569f84b2, the default) trains with twoblock's recipe; its rate gate, fast
+ * zone and below-gate threshold are part of its spec (lib/model/archs.ts), and its threshold is fixed to the one the
  * search's pooled cross-validations chose with them ({@linkcode THREEBLOCK_THRESHOLD}).
  */
 export const ARCH_DEFAULTS: Readonly<Record<string, HyperParameters>> = {

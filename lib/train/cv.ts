@@ -69,7 +69,7 @@ export async function crossValidate(
     dir: string;
     metrics: RunMetrics;
     validation: ValidationPredictions;
-    /** The validation scores with the spec's rate gate and fast zone applied: what the threshold decides. */
+    /** The validation scores with the spec's rate zones applied: what the threshold decides. */
     decided: Float32Array;
     subjects: string[];
   }[] = [];
@@ -145,7 +145,7 @@ export async function crossValidate(
  * The run in `dir` if it is complete and was trained with exactly `config`, so an interrupted
  * cross-validation resumes where it stopped; else null. Its metrics are those at its own
  * validation threshold, recomputed from its predictions (a finished CV overwrote them with the
- * pooled threshold's), as the decision sees them (`decide`: the spec's rate gate and fast zone).
+ * pooled threshold's), as the decision sees them (`decide`: the spec's rate zones).
  */
 async function finishedFold(
   dir: string,
