@@ -9,11 +9,13 @@
 import { type ArchSpec, checkSpec, INPUT, type LayerSpec } from "../model/mod.ts";
 import {
   type Augmentation,
+  checkRhythmRepeat,
   defaultsFor,
   epochsToAverage,
   type HyperParameters,
   type KeepRule,
   type LearningRateSchedule,
+  type RhythmRepeat,
 } from "../train/mod.ts";
 import type { QuantizeOptions } from "../quant/mod.ts";
 import { mulberry32 } from "../random/mulberry32.ts";
@@ -92,6 +94,11 @@ export interface Candidate {
    * with `rateGate`. Absent = all segments. Optional like above.
    */
   trainMinRateBpm?: number;
+  /**
+   * How many times each rhythm's segments appear per training epoch (lib/train: rhythmRepeat),
+   * e.g. `{"SVT": 4}`. Absent = once each. Optional like above.
+   */
+  rhythmRepeat?: RhythmRepeat;
 }
 
 /** The rate gates (bpm) a candidate with `rateGate` chooses from, besides none. */
@@ -232,6 +239,7 @@ export function candidateHyper(c: Candidate): HyperParameters {
     averageEpochs: c.averageEpochs,
     learningRateSchedule: c.learningRateSchedule,
     ...(c.trainMinRateBpm === undefined ? {} : { trainMinRateBpm: c.trainMinRateBpm }),
+    ...(c.rhythmRepeat === undefined ? {} : { rhythmRepeat: { ...c.rhythmRepeat } }),
   };
 }
 
@@ -256,6 +264,7 @@ export function changedCandidate(c: Candidate, change: Partial<Candidate>): Cand
   const changed = { ...structuredClone(c), ...structuredClone(change) };
   candidateSpec(changed);
   epochsToAverage(candidateHyper(changed)); // throws for bad training settings
+  if (changed.rhythmRepeat !== undefined) checkRhythmRepeat(changed.rhythmRepeat);
   return changed;
 }
 
@@ -285,6 +294,7 @@ const CANDIDATE_KEYS: Record<keyof Candidate, true> = {
   fastZone: true,
   belowGate: true,
   trainMinRateBpm: true,
+  rhythmRepeat: true,
 };
 
 /** The quantization options of a candidate. */
@@ -712,6 +722,11 @@ export function describeTraining(c: Candidate): string {
     c.fastZone ? "fast-zone" : "",
     c.belowGate ? "below-gate" : "",
     c.trainMinRateBpm === undefined ? "" : `train≥${c.trainMinRateBpm}bpm`,
+    c.rhythmRepeat === undefined
+      ? ""
+      : `repeat ${
+        Object.entries(c.rhythmRepeat).map(([rhythm, count]) => `${rhythm}×${count}`).join(",")
+      }`,
     `${c.calib}/${c.perChannel ? "per-channel" : "per-tensor"}`,
   ].filter(Boolean).join(" ");
 }

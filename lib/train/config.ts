@@ -1,4 +1,5 @@
 /** Training configuration: what a run was trained with, recorded in its config.json. */
+import type { RhythmRepeat } from "./rhythm_repeat.ts";
 
 /** Data augmentation applied to each training batch; every part can be switched off. */
 export interface Augmentation {
@@ -70,6 +71,11 @@ export interface HyperParameters {
    * 0.9608/0.9587/0.9581 at 90 bpm, sinus rhythm losing most (left alone .90 → .87–.89).
    */
   trainMinRateBpm?: number;
+  /**
+   * How many times each rhythm's segments appear per epoch (rhythm_repeat.ts), e.g.
+   * `{ SVT: 4 }`; absent rhythms once. Absent = every segment once.
+   */
+  rhythmRepeat?: RhythmRepeat;
   /**
    * The decision threshold, fixed: the validation subjects only score it (a threshold chosen
    * on them makes their Fβ optimistic). Absent = the best of the grid on validation

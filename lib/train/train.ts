@@ -42,6 +42,7 @@ import {
 } from "./threshold.ts";
 import { batchLoss, EPSILON } from "./loss.ts";
 import { segmentsAtRate } from "./rate_subset.ts";
+import { repeatRhythms } from "./rhythm_repeat.ts";
 import { epochsToAverage, learningRateAt, WeightAverage } from "./schedule.ts";
 
 /** The loss became NaN or infinite: the run diverged (lower the learning rate). */
@@ -115,7 +116,11 @@ function trainSeeded(
   const optimizer = tf.train.adam(config.learningRate);
   const variables = training.trainableWeights.map((w) => w.read() as tf.Variable);
   let pool: ReplicaPool | null = null;
-  const order = segmentsAtRate(dataset, split.train, config.trainMinRateBpm);
+  const order = repeatRhythms(
+    dataset,
+    segmentsAtRate(dataset, split.train, config.trainMinRateBpm),
+    config.rhythmRepeat,
+  );
   const steps = Math.ceil(order.length / config.batchSize);
   const totalSteps = steps * config.epochs;
   const validationLabels = gatherLabels(dataset, split.validation, 0, split.validation.length);
