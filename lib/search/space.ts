@@ -370,7 +370,10 @@ const STRETCH_RECIPE: Partial<Candidate> = {
   augmentation: { ...WIDE_AUG, timeStretch: 0.25 },
 };
 
-/** threeblock's shape: c6k15s8 → pool 4 → c12k5s2 → c12k3s1 → dense 16. */
+/**
+ * threeblock's shape until round 26, which halved its dense head: c6k15s8 → pool 4 → c12k5s2 →
+ * c12k3s1 → dense 16.
+ */
 const THREEBLOCK_SHAPE: Partial<Candidate> = {
   conv: { filters: 6, kernel: 15, stride: 8 },
   conv2: { filters: 12, kernel: 5, stride: 2 },
@@ -576,8 +579,17 @@ export const SEEDS: readonly Candidate[] = [
   fine({ ...THREEBLOCK_SHAPE, ...STRETCH_RECIPE, rateGate: true }),
   // Twenty-second round: the same with a fast zone chosen too.
   fine({ ...THREEBLOCK_SHAPE, ...STRETCH_RECIPE, rateGate: true, fastZone: true }),
-  // Twenty-third round: and a threshold below the gate (threeblock).
+  // Twenty-third round: and a threshold below the gate (threeblock until round 26).
   fine({ ...THREEBLOCK_SHAPE, ...STRETCH_RECIPE, rateGate: true, fastZone: true, belowGate: true }),
+  // Twenty-sixth round: the same with a dense head of 8 (threeblock).
+  fine({
+    ...THREEBLOCK_SHAPE,
+    ...STRETCH_RECIPE,
+    rateGate: true,
+    fastZone: true,
+    belowGate: true,
+    dense: [8],
+  }),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
   compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),

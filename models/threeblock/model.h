@@ -18,8 +18,8 @@
 /* Output: int8 [1], dec 7. */
 #define MODEL_OUTPUT_LENGTH 1
 #define MODEL_OUTPUT_DEC 7
-/* VA iff output[0] >= MODEL_THRESHOLD_Q (threshold 0.4, §14) */
-#define MODEL_THRESHOLD_Q 52
+/* VA iff output[0] >= MODEL_THRESHOLD_Q (threshold 0.45, §14) */
+#define MODEL_THRESHOLD_Q 58
 /* and the rate is at least MODEL_RATE_GATE_BPM or unknown (§14; 0 = no gate). */
 #define MODEL_RATE_GATE_BPM 110
 /* At a rate of at least MODEL_FAST_ZONE_BPM (§14), output[0] is compared with

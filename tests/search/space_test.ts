@@ -74,17 +74,23 @@ Deno.test("lib/model's twoblock arch and its training defaults are search candid
   });
 });
 
-Deno.test("lib/model's threeblock arch and its training defaults are search candidate 94569f84b2", () => {
-  // Round 23's seed: round 15's 934fdf071a (round 11's dbf25c555c, twoblock's shape and recipe
-  // with the third block of 09dcd5bd8c, with the rate gate searched) with the fast zone (round 22,
-  // 1d5dc5162e) and the below-gate threshold searched too; the pooled CVs chose 110 bpm and a fast
-  // zone from 125 bpm at 0.05 on every draw, and a below-gate threshold of 0.9 or 0.95.
-  const winner = SEEDS.find((c) => candidateId(c) === "94569f84b2");
-  assert.ok(winner, "94569f84b2 is not among the seeds");
-  assert.equal(candidateId({ ...winner, belowGate: undefined }), "1d5dc5162e");
-  assert.equal(candidateId({ ...winner, belowGate: undefined, fastZone: undefined }), "934fdf071a");
+Deno.test("lib/model's threeblock arch and its training defaults are search candidate 055e2d2106", () => {
+  // Round 26's seed: round 23's 94569f84b2 (round 15's 934fdf071a, itself round 11's dbf25c555c,
+  // twoblock's shape and recipe with the third block of 09dcd5bd8c, with the rate gate searched;
+  // with the fast zone of round 22, 1d5dc5162e, and the below-gate threshold searched too) with a
+  // dense head of 8. The pooled CVs chose 110 bpm and a fast zone from 125 bpm at 0.05 on every
+  // draw, and a below-gate threshold of 0.95 on most.
+  const winner = SEEDS.find((c) => candidateId(c) === "055e2d2106");
+  assert.ok(winner, "055e2d2106 is not among the seeds");
+  const round23 = { ...winner, dense: [16] };
+  assert.equal(candidateId(round23), "94569f84b2");
+  assert.equal(candidateId({ ...round23, belowGate: undefined }), "1d5dc5162e");
   assert.equal(
-    candidateId({ ...winner, belowGate: undefined, fastZone: undefined, rateGate: undefined }),
+    candidateId({ ...round23, belowGate: undefined, fastZone: undefined }),
+    "934fdf071a",
+  );
+  assert.equal(
+    candidateId({ ...round23, belowGate: undefined, fastZone: undefined, rateGate: undefined }),
     "dbf25c555c",
   );
   const { rateGateBpm, fastZone, belowGateThreshold, ...layers } = threeblock;
