@@ -185,9 +185,10 @@ export const TWOBLOCK_THRESHOLD = 0.1;
  * it reached 0.9612, ahead on every draw again; its threshold is fixed like threeblock's
  * ({@linkcode TWOBLOCK_THRESHOLD}).
  *
- * threeblock (candidate 055e2d2106, the default) trains with twoblock's recipe; its rate gate, fast
- * zone and below-gate threshold are part of its spec (lib/model/archs.ts), and its threshold is fixed to the one the
- * search's pooled cross-validations chose with them ({@linkcode THREEBLOCK_THRESHOLD}).
+ * threeblock (candidate 055e2d2106, the default) trains with twoblock's recipe; its rate gate,
+ * fast zone and below-gate threshold are part of its spec (lib/model/archs.ts), and its threshold
+ * is fixed to the one the search's pooled cross-validations chose with them
+ * ({@linkcode THREEBLOCK_THRESHOLD}).
  */
 export const ARCH_DEFAULTS: Readonly<Record<string, HyperParameters>> = {
   threeblock: { ...SEARCH_RECIPE, threshold: THREEBLOCK_THRESHOLD },
