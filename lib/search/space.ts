@@ -371,8 +371,8 @@ const STRETCH_RECIPE: Partial<Candidate> = {
 };
 
 /**
- * threeblock's shape until round 26, which halved its dense head: c6k15s8 → pool 4 → c12k5s2 →
- * c12k3s1 → dense 16.
+ * threeblock's shape until round 26, which halved its dense head (and round 28 halved it again):
+ * c6k15s8 → pool 4 → c12k5s2 → c12k3s1 → dense 16.
  */
 const THREEBLOCK_SHAPE: Partial<Candidate> = {
   conv: { filters: 6, kernel: 15, stride: 8 },
@@ -581,15 +581,17 @@ export const SEEDS: readonly Candidate[] = [
   fine({ ...THREEBLOCK_SHAPE, ...STRETCH_RECIPE, rateGate: true, fastZone: true }),
   // Twenty-third round: and a threshold below the gate (threeblock until round 26).
   fine({ ...THREEBLOCK_SHAPE, ...STRETCH_RECIPE, rateGate: true, fastZone: true, belowGate: true }),
-  // Twenty-sixth round: the same with a dense head of 8 (threeblock).
-  fine({
-    ...THREEBLOCK_SHAPE,
-    ...STRETCH_RECIPE,
-    rateGate: true,
-    fastZone: true,
-    belowGate: true,
-    dense: [8],
-  }),
+  // Twenty-sixth and twenty-eighth rounds: the same with a dense head of 8, and of 4 (threeblock).
+  ...[[8], [4]].map((dense) =>
+    fine({
+      ...THREEBLOCK_SHAPE,
+      ...STRETCH_RECIPE,
+      rateGate: true,
+      fastZone: true,
+      belowGate: true,
+      dense,
+    })
+  ),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
   compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),
