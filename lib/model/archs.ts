@@ -122,7 +122,8 @@ export const twoblock: ArchSpec = {
  * The model search's winner (candidate 9087e19562, rounds 22–28 in the README): twoblock with a
  * third block of 12 filters k=3 stride 1 before the head, which lets the head see wider
  * patterns of the second block's features (candidate dbf25c555c, round 11), a dense head of 4
- * (a quarter of twoblock's: the same Fβ, 2.2 KB less flash, rounds 26 and 28), and a rate gate of
+ * (a quarter of twoblock's; against a head of 16, the same Fβ and 2.2 KB less flash, rounds 26
+ * and 28), and a rate gate of
  * 110 bpm (docs/int8-spec.md §14): the network's VA is kept only at an estimated rate of at
  * least 110 bpm. The search chose the gate with the threshold on the pooled out-of-fold
  * decisions, and chose 110 on all seven fold draws (round 15), over 115 and above, which cut
