@@ -2,8 +2,8 @@
  * `deno run -A pipeline/decision.ts --search DIR --id ID --threshold T [--gate BPM]
  * [--fast-zone BPM:T] [--below-gate T]`: the pooled int8 Fβ of one search candidate's cached
  * out-of-fold outputs at a fixed decision (threshold, rate gate, fast zone, below-gate threshold:
- * docs/int8-spec.md §14), to see how the
- * decision an arch ships with does on each fold draw. Parses options and calls lib/search.
+ * docs/int8-spec.md §14), to see how the decision an arch ships with does on each fold draw.
+ * Parses options and calls lib/search.
  */
 import { join } from "node:path";
 import {
