@@ -73,6 +73,17 @@ function requireDenseOutput(ctx: EmitContext): void {
 
 const elements = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
+/**
+ * The conv1d kernel for a shape: a single-channel input at stride 2 (nnom's branches on the raw
+ * segment) has one of its own, so that only the images with such a layer link it
+ * (iegm_kernels.h states its shapes; it passes any other on to iegm_conv1d_s8).
+ */
+export function conv1dKernel(cIn: number, stride: number, k: number, pool: number): string {
+  return cIn === 1 && stride === 2 && k <= 16 && pool <= 4
+    ? "iegm_conv1d_c1s2_s8"
+    : "iegm_conv1d_s8";
+}
+
 const conv1d: Emitter = (ctx) => {
   const { layer, ir } = ctx;
   const x = layer.inputs[0];
@@ -87,14 +98,13 @@ const conv1d: Emitter = (ctx) => {
   const bias = ctx.constant("bias", "int32", weight(ctx, "bias").data);
   const sh = ctx.constant("shift", "uint8", shift);
   const relu = layer.attrs.activation === "relu" ? 1 : 0;
+  const stride = Number(layer.attrs.stride);
+  const padBefore = Number(layer.attrs.padBefore);
+  const [y, yRowStride] = [ctx.pointer(layer.output), ctx.rowStride(layer.output)];
+  const args = [ctx.pointer(x), tIn, cIn, w, bias, sh, cOut, k, stride, padBefore, tOut, pool];
+  args.push(relu, y, yRowStride);
   return {
-    statements: [
-      `iegm_conv1d_s8(${ctx.pointer(x)}, ${tIn}, ${cIn}, ${w}, ${bias}, ${sh}, ${cOut}, ${k}, ${
-        Number(layer.attrs.stride)
-      }, ${Number(layer.attrs.padBefore)}, ${tOut}, ${pool}, ${relu}, ${
-        ctx.pointer(layer.output)
-      }, ${ctx.rowStride(layer.output)});`,
-    ],
+    statements: [`${conv1dKernel(cIn, stride, k, pool)}(${args.join(", ")});`],
     macs: tOut * pool * cOut * k * cIn,
   };
 };

@@ -19,5 +19,11 @@ export {
   type GeneratedModel,
   generateModel,
 } from "./generate.ts";
-export { type EmitContext, type EmittedLayer, type Emitter, EMITTERS } from "./emitters.ts";
+export {
+  conv1dKernel,
+  type EmitContext,
+  type EmittedLayer,
+  type Emitter,
+  EMITTERS,
+} from "./emitters.ts";
 export { writeModelSources } from "./write.ts";

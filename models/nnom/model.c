@@ -261,17 +261,17 @@ static int16_t model_scratch[24];
 
 /* 0 b5_conv: conv1d input [1250,1] -> b5_pool [156,8] (in concat at channel 0) */
 __attribute__((noinline)) static void iegm_layer_0_b5_conv(void) {
-  iegm_conv1d_s8((ARENA + 2496), 1250, 1, b5_conv_kernel, b5_conv_bias, b5_conv_shift, 8, 5, 2, 1, 156, 4, 1, (ARENA + 0), 16);
+  iegm_conv1d_c1s2_s8((ARENA + 2496), 1250, 1, b5_conv_kernel, b5_conv_bias, b5_conv_shift, 8, 5, 2, 1, 156, 4, 1, (ARENA + 0), 16);
 }
 
 /* 1 b9_conv: conv1d input [1250,1] -> b9_pool [156,4] (in concat at channel 8) */
 __attribute__((noinline)) static void iegm_layer_1_b9_conv(void) {
-  iegm_conv1d_s8((ARENA + 2496), 1250, 1, b9_conv_kernel, b9_conv_bias, b9_conv_shift, 4, 9, 2, 3, 156, 4, 1, (ARENA + 8), 16);
+  iegm_conv1d_c1s2_s8((ARENA + 2496), 1250, 1, b9_conv_kernel, b9_conv_bias, b9_conv_shift, 4, 9, 2, 3, 156, 4, 1, (ARENA + 8), 16);
 }
 
 /* 2 b13_conv: conv1d input [1250,1] -> b13_pool [156,4] (in concat at channel 12) */
 __attribute__((noinline)) static void iegm_layer_2_b13_conv(void) {
-  iegm_conv1d_s8((ARENA + 2496), 1250, 1, b13_conv_kernel, b13_conv_bias, b13_conv_shift, 4, 13, 2, 5, 156, 4, 1, (ARENA + 12), 16);
+  iegm_conv1d_c1s2_s8((ARENA + 2496), 1250, 1, b13_conv_kernel, b13_conv_bias, b13_conv_shift, 4, 13, 2, 5, 156, 4, 1, (ARENA + 12), 16);
 }
 
 /* 4 mix_conv: conv1d concat [156,16] -> mix_pool [78,4] */

@@ -7,8 +7,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CodegenError, EMITTERS, generateModel, writeModelSources } from "../../lib/codegen/mod.ts";
+import {
+  CodegenError,
+  conv1dKernel,
+  EMITTERS,
+  generateModel,
+  writeModelSources,
+} from "../../lib/codegen/mod.ts";
 import { loadIR, type ModelIR } from "../../lib/ir/mod.ts";
+import { randomConvModel } from "../../lib/ir/random_model.ts";
 import { planMemory } from "../../lib/plan/mod.ts";
 import { run } from "../../lib/firmware/run.ts";
 import { FIRMWARE_DIR } from "../../lib/firmware/mod.ts";
@@ -50,6 +57,21 @@ Deno.test("generateModel() makes concat views and flatten aliases no-ops without
   assert.equal(byOp.concat, null);
   assert.equal(byOp.flatten, null);
   assert.equal(byOp.gru, "iegm_layer_6_gru_6");
+});
+
+Deno.test("generateModel() calls the single-channel stride-2 conv kernel only for its shapes", () => {
+  const shape = { length: 200, channels: 1, filters: 2, kernel: 9, padding: "valid" as const };
+  const kernelOf = (stride: number, pool: number) => {
+    const ir = randomConvModel(1, { ...shape, stride, pool, activation: "relu" });
+    const c = generateModel(ir, planMemory(ir)).files["model.c"];
+    return c.match(/\b(iegm_conv1d_\w*s8)\(/)?.[1];
+  };
+  assert.equal(kernelOf(2, 4), "iegm_conv1d_c1s2_s8");
+  assert.equal(kernelOf(2, 5), "iegm_conv1d_s8");
+  assert.equal(kernelOf(8, 4), "iegm_conv1d_s8");
+  assert.equal(conv1dKernel(1, 2, 16, 1), "iegm_conv1d_c1s2_s8");
+  assert.equal(conv1dKernel(1, 2, 17, 1), "iegm_conv1d_s8");
+  assert.equal(conv1dKernel(2, 2, 5, 1), "iegm_conv1d_s8");
 });
 
 Deno.test("generateModel() reads the rate gate from the input before the model runs, when the IR has one", () => {

@@ -64,8 +64,31 @@ Deno.test("Cortex-M4 DSP kernels under QEMU equal the TypeScript interpreter on 
   assert.deepEqual(report.mismatches, []);
 });
 
-/** Convolutions that take each path of firmware/runtime/m4/conv1d_s8.c (see its plan_lanes). */
+/**
+ * Convolutions that take each path of firmware/runtime/m4/conv1d_s8.c (see its plan_lanes) and
+ * of conv1d_c1s2_s8.c (single channel, stride 2; nnom's pool-4 shapes are the model test's).
+ */
 const CONV_SHAPES: Record<string, ConvShape> = {
+  "single channel, stride 2, pool 2, odd kernel, two chunks (pairs, any window)": {
+    length: 400,
+    channels: 1,
+    filters: 3,
+    kernel: 7,
+    stride: 2,
+    padding: "same",
+    pool: 2,
+    activation: "linear",
+  },
+  "single channel, stride 2, pool 4, kernel 16, valid (pairs, any window)": {
+    length: 300,
+    channels: 1,
+    filters: 2,
+    kernel: 16,
+    stride: 2,
+    padding: "valid",
+    pool: 4,
+    activation: "relu",
+  },
   "sliding, two chunks (twoblock's first conv)": {
     length: 1250,
     channels: 1,
@@ -168,7 +191,7 @@ const CONV_SHAPES: Record<string, ConvShape> = {
   },
 };
 
-Deno.test("Cortex-M4 conv1d equals the TypeScript interpreter on a shape for each of its paths (sliding, whole-word, gathered, batches, chunks, plain)", async () => {
+Deno.test("Cortex-M4 conv1d equals the TypeScript interpreter on a shape for each of its paths (single-channel pairs, sliding, whole-word, gathered, batches, chunks, plain)", async () => {
   const given = Object.values(CONV_SHAPES).map((shape, i) => randomConvModel(SEED + i, shape));
   const report = await checkEquivalence({
     models: given.length,
