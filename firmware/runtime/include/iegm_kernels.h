@@ -129,8 +129,8 @@ void iegm_sigmoid_s8(const int8_t *x, int n, int in_shift, int pre_dec, const in
  * @param x  in  [n] int8, the quantized samples (§3); read only
  * @param n  samples ∈ [1, IEGM_RATE_GATE_MAX_N]
  * @return   D ∈ [100, 2·(n − 1)] in samples (the rate is 30000 / D bpm), or 0 when the segment
- *           has no rate (99th-percentile magnitude 0, or fewer than two beats). Stack: 168 bytes
- *           on the Cortex-M4 at -Os (296 at -O0), no other memory.
+ *           has no rate (99th-percentile magnitude 0, or fewer than two beats). Stack: 184 bytes
+ *           on the Cortex-M4 at -Os, no other memory.
  */
 int32_t iegm_twice_median_beat_interval_s8(const int8_t *x, int32_t n);
 
