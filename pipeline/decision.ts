@@ -2,7 +2,8 @@
  * `deno run -A pipeline/decision.ts --search DIR --id ID --threshold T [--gate BPM]
  * [--fast-zone BPM:T] [--below-gate T]`: the pooled int8 Fβ of one search candidate's cached
  * out-of-fold outputs at a fixed decision (threshold, rate gate, fast zone, below-gate threshold:
- * docs/int8-spec.md §14), to see how the decision an arch ships with does on each fold draw.
+ * docs/int8-spec.md §14), and the share of each rhythm classified correctly, to see how the
+ * decision an arch ships with does on each fold draw.
  * Parses options and calls lib/search.
  */
 import { join } from "node:path";
@@ -87,7 +88,8 @@ await runMain(async () => {
     decision,
   );
   if (args.json) {
-    console.log(JSON.stringify({ id, ...decision, ...metrics }));
+    const { recallByRhythm, ...binary } = metrics;
+    console.log(JSON.stringify({ id, ...decision, ...binary, recall_by_rhythm: recallByRhythm }));
   } else {
     console.log(
       `${id} at threshold ${threshold}, gate ${gate ?? "none"}, fast zone ${
@@ -96,5 +98,7 @@ await runMain(async () => {
         metrics.fbeta.toFixed(4)
       } (P ${metrics.precision.toFixed(4)}, R ${metrics.recall.toFixed(4)}, ${metrics.n} segments)`,
     );
+    const shares = Object.entries(metrics.recallByRhythm).map(([r, v]) => `${r} ${v.toFixed(3)}`);
+    console.log(`classified correctly: ${shares.join(", ")}`);
   }
 });

@@ -403,8 +403,8 @@ export async function pooledAtDecision(
   dir: string,
   folds: number,
   decision: Pick<ModelIR, "threshold" | "rateGateBpm" | "fastZone" | "belowGateThreshold">,
-): Promise<BinaryMetrics> {
-  const labels: number[] = [], classes: number[] = [];
+): Promise<BinaryMetrics & { recallByRhythm: Record<string, number> }> {
+  const labels: number[] = [], classes: number[] = [], indices: number[] = [];
   for (let fold = 0; fold < folds; fold++) {
     const path = join(dir, `fold-${fold}.json`);
     const outcome = await readJson<FoldOutcome>(path);
@@ -416,8 +416,10 @@ export async function pooledAtDecision(
       labels.push(outcome.labels[j]);
       classes.push(predictClass(decision, v, rateZone(decision, intervals[j])));
     });
+    indices.push(...outcome.indices);
   }
-  return binaryMetrics(labels, classes, 1);
+  const { recallByRhythm } = evaluateClasses(subset(dataset, indices), classes);
+  return { ...binaryMetrics(labels, classes, 1), recallByRhythm };
 }
 
 /** The pooled Fβ of the best gate of RATE_GATE_GRID alone, without the network. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { segment, twiceMedianBeatInterval } from "../../lib/data/mod.ts";
+import { RHYTHMS, segment, twiceMedianBeatInterval } from "../../lib/data/mod.ts";
 import { predictClass, quantizeInput, rateZone } from "../../lib/interp/mod.ts";
 import { saveIR } from "../../lib/ir/mod.ts";
 import { binaryMetrics } from "../../lib/metrics/mod.ts";
@@ -8,7 +8,7 @@ import { pooledAtDecision } from "../../lib/search/mod.ts";
 import { syntheticDataset } from "../train/_synthetic.ts";
 import { int8Model } from "../firmware/_models.ts";
 
-Deno.test("pooledAtDecision() pools every cached fold at the decision, rates read from each fold's IR", async () => {
+Deno.test("pooledAtDecision() pools every cached fold at the decision, rates read from each fold's IR, with the share of each rhythm classified correctly", async () => {
   const dataset = syntheticDataset(4, 6);
   const ir = await int8Model("compact");
   const dir = await Deno.makeTempDir();
@@ -32,9 +32,19 @@ Deno.test("pooledAtDecision() pools every cached fold at the decision, rates rea
     })
   );
   const labels = folds.flatMap((f) => f.labels);
-  const metrics = await pooledAtDecision(dataset, dir, 2, decision);
+  const { recallByRhythm, ...metrics } = await pooledAtDecision(dataset, dir, 2, decision);
   assert.deepEqual(metrics, binaryMetrics(labels, expectedClasses, 1));
   assert.equal(metrics.n, dataset.size);
+  // Each rhythm's share of its segments classified correctly, in the folds' order.
+  const order = folds.flatMap((f) => f.indices);
+  const expectedByRhythm: Record<string, number> = {};
+  for (const r of new Set(order.map((i) => dataset.rhythms[i]))) {
+    const mine = order.map((i, k) => [i, k]).filter(([i]) => dataset.rhythms[i] === r);
+    const right = mine.filter(([i, k]) => expectedClasses[k] === dataset.labels[i]).length;
+    expectedByRhythm[RHYTHMS[r]] = right / mine.length;
+  }
+  assert.ok(Object.keys(expectedByRhythm).length > 1, "the synthetic set has several rhythms");
+  assert.deepEqual(recallByRhythm, expectedByRhythm);
   // The fast zone decides some of them: without it the metrics differ.
   const plain = await pooledAtDecision(dataset, dir, 2, { threshold: 0.4, rateGateBpm: 110 });
   assert.notDeepEqual(plain, metrics);
