@@ -75,13 +75,14 @@ const elements = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /**
  * The conv1d kernel for a shape: a single-channel input at stride 2 (nnom's branches on the raw
- * segment) has one of its own, so that only the images with such a layer link it
- * (iegm_kernels.h states its shapes; it passes any other on to iegm_conv1d_s8).
+ * segment) and windows of at most 16 bytes at steps of 4k + 2 bytes (a first conv at stride 6)
+ * have kernels of their own, so that only the images with such a layer link them
+ * (iegm_kernels.h states their shapes; they pass any other on to iegm_conv1d_s8).
  */
 export function conv1dKernel(cIn: number, stride: number, k: number, pool: number): string {
-  return cIn === 1 && stride === 2 && k <= 16 && pool <= 4
-    ? "iegm_conv1d_c1s2_s8"
-    : "iegm_conv1d_s8";
+  if (cIn === 1 && stride === 2 && k <= 16 && pool <= 4) return "iegm_conv1d_c1s2_s8";
+  if ((stride * cIn) % 4 === 2 && k * cIn <= 16) return "iegm_conv1d_phased_s8";
+  return "iegm_conv1d_s8";
 }
 
 const conv1d: Emitter = (ctx) => {

@@ -59,7 +59,7 @@ Deno.test("generateModel() makes concat views and flatten aliases no-ops without
   assert.equal(byOp.gru, "iegm_layer_6_gru_6");
 });
 
-Deno.test("generateModel() calls the single-channel stride-2 conv kernel only for its shapes", () => {
+Deno.test("generateModel() calls the single-channel stride-2 and the phased conv kernels only for their shapes", () => {
   const shape = { length: 200, channels: 1, filters: 2, kernel: 9, padding: "valid" as const };
   const kernelOf = (stride: number, pool: number) => {
     const ir = randomConvModel(1, { ...shape, stride, pool, activation: "relu" });
@@ -67,11 +67,17 @@ Deno.test("generateModel() calls the single-channel stride-2 conv kernel only fo
     return c.match(/\b(iegm_conv1d_\w*s8)\(/)?.[1];
   };
   assert.equal(kernelOf(2, 4), "iegm_conv1d_c1s2_s8");
-  assert.equal(kernelOf(2, 5), "iegm_conv1d_s8");
+  assert.equal(kernelOf(2, 5), "iegm_conv1d_phased_s8");
   assert.equal(kernelOf(8, 4), "iegm_conv1d_s8");
   assert.equal(conv1dKernel(1, 2, 16, 1), "iegm_conv1d_c1s2_s8");
   assert.equal(conv1dKernel(1, 2, 17, 1), "iegm_conv1d_s8");
   assert.equal(conv1dKernel(2, 2, 5, 1), "iegm_conv1d_s8");
+  // Windows of at most 16 bytes at steps of 4k + 2 bytes.
+  assert.equal(conv1dKernel(1, 6, 13, 5), "iegm_conv1d_phased_s8");
+  assert.equal(conv1dKernel(3, 2, 5, 3), "iegm_conv1d_phased_s8");
+  assert.equal(conv1dKernel(1, 2, 9, 5), "iegm_conv1d_phased_s8");
+  assert.equal(conv1dKernel(1, 6, 17, 5), "iegm_conv1d_s8");
+  assert.equal(conv1dKernel(1, 3, 5, 1), "iegm_conv1d_s8");
 });
 
 Deno.test("generateModel() reads the rate gate from the input before the model runs, when the IR has one", () => {

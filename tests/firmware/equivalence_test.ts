@@ -109,6 +109,36 @@ const CONV_SHAPES: Record<string, ConvShape> = {
     pool: 3,
     activation: "linear",
   },
+  "phased, C_in 1 stride 6, pool 5, two chunks (a first conv of 8b37efb882)": {
+    length: 1250,
+    channels: 1,
+    filters: 6,
+    kernel: 13,
+    stride: 6,
+    padding: "valid",
+    pool: 5,
+    activation: "relu",
+  },
+  "phased, C_in 3 stride 2, same padding, odd positions per chunk": {
+    length: 301,
+    channels: 3,
+    filters: 5,
+    kernel: 5,
+    stride: 2,
+    padding: "same",
+    pool: 3,
+    activation: "linear",
+  },
+  "phased, C_in 1 stride 10, kernel 16, pool 1": {
+    length: 333,
+    channels: 1,
+    filters: 2,
+    kernel: 16,
+    stride: 10,
+    padding: "valid",
+    pool: 1,
+    activation: "relu",
+  },
   "sliding, C_in 2, pool 5": {
     length: 300,
     channels: 2,
@@ -191,7 +221,7 @@ const CONV_SHAPES: Record<string, ConvShape> = {
   },
 };
 
-Deno.test("Cortex-M4 conv1d equals the TypeScript interpreter on a shape for each of its paths (single-channel pairs, sliding, whole-word, gathered, batches, chunks, plain)", async () => {
+Deno.test("Cortex-M4 conv1d equals the TypeScript interpreter on a shape for each of its paths (single-channel pairs, sliding, phased, whole-word, gathered, batches, chunks, plain)", async () => {
   const given = Object.values(CONV_SHAPES).map((shape, i) => randomConvModel(SEED + i, shape));
   const report = await checkEquivalence({
     models: given.length,

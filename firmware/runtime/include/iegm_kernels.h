@@ -43,6 +43,17 @@ void iegm_conv1d_c1s2_s8(const int8_t *x, int T_in, int C_in, const int8_t *w,
                          int y_row_stride);
 
 /**
+ * iegm_conv1d_s8 for windows of at most 16 bytes at steps of 4k + 2 bytes (stride · C_in mod 4
+ * = 2, K · C_in ≤ 16: a first conv at stride 6), where the Cortex-M4 has a faster kernel; same
+ * arguments and result. Other shapes are passed on to iegm_conv1d_s8. A function of its own so
+ * that only the images that call it link it.
+ */
+void iegm_conv1d_phased_s8(const int8_t *x, int T_in, int C_in, const int8_t *w,
+                           const int32_t *bias, const uint8_t *shift, int C_out, int K,
+                           int stride, int pad_before, int T_out, int pool, int relu, int8_t *y,
+                           int y_row_stride);
+
+/**
  * maxpool1d, 'valid' (§6): y[to, c] = max over j < pool of x[to·stride + j, c].
  * @param x  in  [T_in, C] int8; may equal y when y_row_stride = C (in place)
  * @param y  out [T_out, C] int8 at row stride y_row_stride

@@ -11,8 +11,9 @@
  *   (max_j(b + d_j) = b + max_j d_j).
  *
  * Every shape is served here; a single-channel input at stride 2 has a faster kernel of its own,
- * iegm_conv1d_c1s2_s8 (conv1d_c1s2_s8.c), that the generated code calls instead. The path is
- * chosen from the shape at run time:
+ * iegm_conv1d_c1s2_s8 (conv1d_c1s2_s8.c), and windows of at most 16 bytes at steps of 4k + 2
+ * bytes another, iegm_conv1d_phased_s8 (below), which the generated code calls for those shapes
+ * so that images without them do not link them. The path is chosen from the shape at run time:
  * - the input unpacked into SXTB16 lanes with the padding as zeros, filters packed alike, and
  *   either four filters per pass over one position (dot4) or, for two-word steps and windows of
  *   at most 16 bytes (twoblock's first conv), one filter sliding over all positions with its
@@ -284,6 +285,53 @@ __attribute__((noinline)) static void slide_dots(const uint32_t *lanes, const ui
 }
 #undef SLIDE_HALF
 
+/* ------------------------------------------------ one filter, two phases */
+
+/*
+ * phase_dots: sums[8u] for u < count of one filter (its column of a packed block of four
+ * groups, as for slide_dots) over the positions of one phase, position u being lane words
+ * u·step .. u·step + 7: a phase's positions are two steps of V apart, step/2 words. The sums
+ * go to every eighth word, so that the two phases, started one position apart, interleave in
+ * dot4's layout. Per position four LDRD and eight SMLAD; each sum ≤ 16 products of ≤ 2^14.
+ */
+__attribute__((noinline)) static void phase_dots(const uint32_t *lanes, const uint32_t *w,
+                                                 int step, int count, int32_t *sums) {
+  const int32_t *const end = sums + 8 * count;
+  const uint32_t bytes = 4 * (uint32_t)step; /* from one position's lanes to the next */
+  uint32_t w0, w1, w2, w3, w4, w5, w6, w7, a, l1, l0 = (uint32_t)w;
+  const uint32_t *px = lanes;
+  int32_t *pq = sums;
+  /* 14 registers: the weights, two lanes, a sum, two pointers and the step; `end` in memory. */
+  __asm__ volatile(
+      "ldrd %[w0], %[w1], [%[l0]]\n\t"
+      "ldrd %[w2], %[w3], [%[l0], #32]\n\t"
+      "ldrd %[w4], %[w5], [%[l0], #64]\n\t"
+      "ldrd %[w6], %[w7], [%[l0], #96]\n\t"
+      "1:\n\t"
+      "ldrd %[l0], %[l1], [%[x]]\n\t"
+      "smuad %[a], %[l0], %[w0]\n\t"
+      "smlad %[a], %[l1], %[w1], %[a]\n\t"
+      "ldrd %[l0], %[l1], [%[x], #8]\n\t"
+      "smlad %[a], %[l0], %[w2], %[a]\n\t"
+      "smlad %[a], %[l1], %[w3], %[a]\n\t"
+      "ldrd %[l0], %[l1], [%[x], #16]\n\t"
+      "smlad %[a], %[l0], %[w4], %[a]\n\t"
+      "smlad %[a], %[l1], %[w5], %[a]\n\t"
+      "ldrd %[l0], %[l1], [%[x], #24]\n\t"
+      "smlad %[a], %[l0], %[w6], %[a]\n\t"
+      "smlad %[a], %[l1], %[w7], %[a]\n\t"
+      "str %[a], [%[q]], #32\n\t"
+      "add %[x], %[x], %[bytes]\n\t"
+      "ldr %[l0], %[end]\n\t"
+      "cmp %[q], %[l0]\n\t"
+      "bne 1b"
+      : [w0] "=&r"(w0), [w1] "=&r"(w1), [w2] "=&r"(w2), [w3] "=&r"(w3), [w4] "=&r"(w4),
+        [w5] "=&r"(w5), [w6] "=&r"(w6), [w7] "=&r"(w7), [a] "=&r"(a), [l0] "+&r"(l0),
+        [l1] "=&r"(l1), [x] "+&r"(px), [q] "+&r"(pq)
+      : [bytes] "r"(bytes), [end] "m"(end)
+      : "cc", "memory");
+}
+
 /* ------------------------------------------------ requantization */
 
 /* The block's bias plus rounding constant, and shift, per filter: rshift(v + b, s) is
@@ -381,6 +429,75 @@ __attribute__((noinline)) static void conv_lanes(const conv_args *a, const lanes
   }
 }
 
+/* ------------------------------------------------ the phased path */
+
+/*
+ * Steps of 4k + 2 bytes, windows of at most 16 bytes (G = 4): position t starts at byte
+ * first + t·step of V, so the even positions are whole words apart from `first` and the odd
+ * ones whole words apart from `first + step`. Each phase is unpacked once per chunk of an even
+ * number N of positions, W = phase_words(N, step) words of V, and phase_dots runs each filter
+ * over each phase; the sums interleave into dot4's layout for requantize_block. Lane words of a
+ * chunk: 2·W per phase, then 4 words of sums per position.
+ */
+static int phase_words(int N, int step) { return (N / 2 - 1) * (step >> 1) + 4; }
+
+/* The most (even) positions whose two phases' lanes and sums fit in `room` words. */
+static int phased_positions_in(int room, int step) {
+  return ((room + 2 * step - 16) / (step + 4)) & ~1;
+}
+
+/* requantize_block, with pool 5 and ReLU (c6k13s6's first conv) as a loop of its own. */
+static void requantize_phased(const int32_t *sums, int pool, int rows, const block_requant *q,
+                              int count, int relu, int8_t *out, int out_step) {
+  if (pool != 5 || !relu) {
+    requantize_block(sums, pool, rows, q, count, relu, out, out_step);
+    return;
+  }
+  for (int f = 0; f < count; f++) {
+    pool_rows(sums + f, 5, rows, q->addend[f], q->shift[f], 1, out + f, out_step);
+  }
+}
+
+__attribute__((noinline)) static void conv_phased(const conv_args *a) {
+  const int8_t *const x = a->x, *const w = a->w;
+  const int C_in = a->C_in, C_out = a->C_out, T_out = a->T_out, pool = a->pool;
+  const int n = a->K * C_in, step = a->stride * C_in, X = a->T_in * C_in;
+  uint32_t scratch[WS_SCRATCH_WORDS];
+  /* As many blocks as leave room for one row's positions, then as many rows as fit. */
+  const int blocks = (C_out + 3) >> 2;
+  int batch = blocks;
+  while (batch > 1 && phased_positions_in(WS_SCRATCH_WORDS - 32 * batch, step) < pool + 1) {
+    batch--;
+  }
+  const int chunk_rows = phased_positions_in(WS_SCRATCH_WORDS - 32 * batch, step) / pool;
+  uint32_t *const pk = scratch, *const lanes = scratch + 32 * batch;
+  block_requant q;
+  for (int b0 = 0; b0 < blocks; b0 += batch) {
+    const int b1 = b0 + batch < blocks ? b0 + batch : blocks;
+    pack_filters(w, n, C_out, 4, b0, b1, pk);
+    for (int r0 = 0; r0 < T_out; r0 += chunk_rows) {
+      const int rows = T_out - r0 < chunk_rows ? T_out - r0 : chunk_rows;
+      const int first = r0 * pool * step - a->pad_before * C_in;
+      const int positions = (rows * pool + 1) & ~1, W = phase_words(positions, step);
+      unpack_lanes(x, X, first, W, lanes);
+      unpack_lanes(x, X, first + step, W, lanes + 2 * W);
+      int32_t *const sums = (int32_t *)lanes + 4 * W;
+      for (int k = b0; k < b1; k++) {
+        const uint32_t *const block = pk + (k - b0) * 32;
+        const int c0 = 4 * k, count = C_out - c0 < 4 ? C_out - c0 : 4;
+        for (int f = 0; f < count; f++) {
+          phase_dots(lanes, block + 2 * f, step, positions / 2, sums + f);
+          phase_dots(lanes + 2 * W, block + 2 * f, step, positions / 2, sums + 4 + f);
+          q.addend[f] = a->bias[c0 + f] + iegm_round_of(a->shift[c0 + f]);
+          q.shift[f] = a->shift[c0 + f];
+        }
+        requantize_phased(sums, pool, rows, &q, count, a->relu, a->y + r0 * a->y_row_stride + c0,
+                          a->y_row_stride);
+      }
+    }
+  }
+}
+
 /* ---------------------------------------------------------------- plain */
 
 /*
@@ -407,6 +524,23 @@ __attribute__((noinline)) static void conv_plain(const conv_args *a) {
       if (t % pool == 0 || v > *out) *out = v;
     }
   }
+}
+
+void iegm_conv1d_phased_s8(const int8_t *x, int T_in, int C_in, const int8_t *w,
+                           const int32_t *bias, const uint8_t *shift, int C_out, int K,
+                           int stride, int pad_before, int T_out, int pool, int relu, int8_t *y,
+                           int y_row_stride) {
+  const int step = stride * C_in;
+  /* Not this path's shape, or one block and one row's positions do not fit the scratch. */
+  if ((step & 3) != 2 || K * C_in > 16 ||
+      phased_positions_in(WS_SCRATCH_WORDS - 32, step) < pool + 1) {
+    iegm_conv1d_s8(x, T_in, C_in, w, bias, shift, C_out, K, stride, pad_before, T_out, pool,
+                   relu, y, y_row_stride);
+    return;
+  }
+  const conv_args a = {x,      T_in,       C_in,  w,    bias, shift, C_out,       K,
+                       stride, pad_before, T_out, pool, relu, y,     y_row_stride};
+  conv_phased(&a);
 }
 
 void iegm_conv1d_s8(const int8_t *x, int T_in, int C_in, const int8_t *w, const int32_t *bias,
