@@ -592,6 +592,20 @@ export const SEEDS: readonly Candidate[] = [
       dense,
     })
   ),
+  // Thirty-first and thirty-second rounds: round 28's with a finer first block (stride 6 →
+  // pool 5, the same 30 samples per pooled step), of 6 filters and of 4 (threeblock).
+  ...[6, 4].map((filters) =>
+    fine({
+      ...THREEBLOCK_SHAPE,
+      ...STRETCH_RECIPE,
+      rateGate: true,
+      fastZone: true,
+      belowGate: true,
+      dense: [4],
+      conv: { filters, kernel: 13, stride: 6 },
+      pool: 5,
+    })
+  ),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),
   compactWith({ augmentation: RICH_AUG, dropout: 0.2 }),

@@ -74,16 +74,21 @@ Deno.test("lib/model's twoblock arch and its training defaults are search candid
   });
 });
 
-Deno.test("lib/model's threeblock arch and its training defaults are search candidate 9087e19562", () => {
-  // Round 28's seed: round 23's 94569f84b2 (round 15's 934fdf071a, itself round 11's dbf25c555c,
-  // twoblock's shape and recipe with the third block of 09dcd5bd8c, with the rate gate searched;
-  // with the fast zone of round 22, 1d5dc5162e, and the below-gate threshold searched too) with a
-  // dense head of 4 (round 26 had 8: 055e2d2106). The pooled CVs chose 110 bpm and a fast zone
-  // from 125 bpm at 0.05 on every draw, and a below-gate threshold of 0.9 on six of seven.
-  const winner = SEEDS.find((c) => candidateId(c) === "9087e19562");
-  assert.ok(winner, "9087e19562 is not among the seeds");
-  assert.equal(candidateId({ ...winner, dense: [8] }), "055e2d2106");
-  const round23 = { ...winner, dense: [16] };
+Deno.test("lib/model's threeblock arch and its training defaults are search candidate d44ebd6ff8", () => {
+  // Round 32's seed: round 28's 9087e19562 with a first block of 4 filters k=13 at stride 6 and
+  // a max-pool of 5 (round 31 had 6 filters: 7f1d53a81e). 9087e19562 is round 23's 94569f84b2
+  // with a dense head of 4 (round 26 had 8: 055e2d2106); 94569f84b2 is round 15's 934fdf071a,
+  // itself round 11's dbf25c555c (twoblock's shape and recipe with the third block of
+  // 09dcd5bd8c) with the rate gate searched, with the fast zone of round 22 (1d5dc5162e) and the
+  // below-gate threshold searched too. The pooled CVs chose 110 bpm and a fast zone from 125 bpm
+  // at 0.05 on every draw, and a below-gate threshold of 0.9 on six of seven.
+  const winner = SEEDS.find((c) => candidateId(c) === "d44ebd6ff8");
+  assert.ok(winner, "d44ebd6ff8 is not among the seeds");
+  assert.equal(candidateId({ ...winner, conv: { ...winner.conv, filters: 6 } }), "7f1d53a81e");
+  const round28 = { ...winner, conv: { filters: 6, kernel: 15, stride: 8 }, pool: 4 };
+  assert.equal(candidateId(round28), "9087e19562");
+  assert.equal(candidateId({ ...round28, dense: [8] }), "055e2d2106");
+  const round23 = { ...round28, dense: [16] };
   assert.equal(candidateId(round23), "94569f84b2");
   assert.equal(candidateId({ ...round23, belowGate: undefined }), "1d5dc5162e");
   assert.equal(
