@@ -18,8 +18,8 @@
 /* Output: int8 [1], dec 7. */
 #define MODEL_OUTPUT_LENGTH 1
 #define MODEL_OUTPUT_DEC 7
-/* VA iff output[0] >= MODEL_THRESHOLD_Q (threshold 0.35, §14) */
-#define MODEL_THRESHOLD_Q 45
+/* VA iff output[0] >= MODEL_THRESHOLD_Q (threshold 0.55, §14) */
+#define MODEL_THRESHOLD_Q 71
 /* and the rate is at least MODEL_RATE_GATE_BPM or unknown (§14; 0 = no gate). */
 #define MODEL_RATE_GATE_BPM 110
 /* At a rate of at least MODEL_FAST_ZONE_BPM (§14), output[0] is compared with
@@ -29,7 +29,7 @@
 /* Below the rate gate, VA iff output[0] >= MODEL_BELOW_GATE_THRESHOLD_Q (threshold 0.9, §14). */
 #define MODEL_BELOW_GATE_THRESHOLD_Q 116
 #define MODEL_LAYER_COUNT 6
-#define MODEL_ARENA_BYTES 1480
+#define MODEL_ARENA_BYTES 1416
 #define MODEL_STATE_BYTES 0
 #define MODEL_SCRATCH_BYTES 0
 
