@@ -380,6 +380,15 @@ const THREEBLOCK_SHAPE: Partial<Candidate> = {
   conv3: { filters: 12, kernel: 3, stride: 1 },
 };
 
+/** threeblock's shape and recipe with the rate gate, fast zone and below-gate threshold searched. */
+const ZONED_THREEBLOCK: Partial<Candidate> = {
+  ...THREEBLOCK_SHAPE,
+  ...STRETCH_RECIPE,
+  rateGate: true,
+  fastZone: true,
+  belowGate: true,
+};
+
 /** A fine-resolution point: `conv` → pool 4 → c6k5s2 → dense 16, rich augmentation, changed. */
 function fine(change: Partial<Candidate>): Candidate {
   return compactWith({
@@ -580,31 +589,13 @@ export const SEEDS: readonly Candidate[] = [
   // Twenty-second round: the same with a fast zone chosen too.
   fine({ ...THREEBLOCK_SHAPE, ...STRETCH_RECIPE, rateGate: true, fastZone: true }),
   // Twenty-third round: and a threshold below the gate (threeblock until round 26).
-  fine({ ...THREEBLOCK_SHAPE, ...STRETCH_RECIPE, rateGate: true, fastZone: true, belowGate: true }),
-  // Twenty-sixth and twenty-eighth rounds: the same with a dense head of 8, and of 4 (threeblock).
-  ...[[8], [4]].map((dense) =>
-    fine({
-      ...THREEBLOCK_SHAPE,
-      ...STRETCH_RECIPE,
-      rateGate: true,
-      fastZone: true,
-      belowGate: true,
-      dense,
-    })
-  ),
-  // Thirty-first and thirty-second rounds: round 28's with a finer first block (stride 6 →
-  // pool 5, the same 30 samples per pooled step), of 6 filters and of 4 (threeblock).
+  fine(ZONED_THREEBLOCK),
+  // Twenty-sixth and twenty-eighth rounds: the same with a dense head of 8, and of 4.
+  ...[[8], [4]].map((dense) => fine({ ...ZONED_THREEBLOCK, dense })),
+  // Thirty-first and thirty-second rounds: round 28's with a finer first block (stride 6 → pool
+  // 5: 30 samples per pooled step, against 32), of 6 filters and of 4 (threeblock).
   ...[6, 4].map((filters) =>
-    fine({
-      ...THREEBLOCK_SHAPE,
-      ...STRETCH_RECIPE,
-      rateGate: true,
-      fastZone: true,
-      belowGate: true,
-      dense: [4],
-      conv: { filters, kernel: 13, stride: 6 },
-      pool: 5,
-    })
+    fine({ ...ZONED_THREEBLOCK, dense: [4], conv: { filters, kernel: 13, stride: 6 }, pool: 5 })
   ),
   // Training variations of the winner's shape (amplitude scale and time shift helped).
   compactWith({ augmentation: RICH_AUG, positiveWeight: 2 }),

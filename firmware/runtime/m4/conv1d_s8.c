@@ -255,6 +255,13 @@ __attribute__((noinline)) static void dot4(const uint32_t *lanes, int pos_words,
   "smlad %[" B "], %[l1], %[w3], %[" B "]\n\t" \
   "str %[" A "], [%[q]], #16\n\t"
 
+/* W0 .. W7 of one filter's column of a packed block of four groups, from the address in l0. */
+#define LOAD_FILTER_COLUMN              \
+  "ldrd %[w0], %[w1], [%[l0]]\n\t"      \
+  "ldrd %[w2], %[w3], [%[l0], #32]\n\t" \
+  "ldrd %[w4], %[w5], [%[l0], #64]\n\t" \
+  "ldrd %[w6], %[w7], [%[l0], #96]\n\t"
+
 __attribute__((noinline)) static void slide_dots(const uint32_t *lanes, const uint32_t *w,
                                                  int positions, int32_t *sums) {
   const int32_t *const end = sums + 4 * positions;
@@ -263,10 +270,7 @@ __attribute__((noinline)) static void slide_dots(const uint32_t *lanes, const ui
   int32_t *pq = sums;
   /* 14 registers: the weights, two lanes, two sums, two pointers; `end` stays in memory. */
   __asm__ volatile(
-      "ldrd %[w0], %[w1], [%[l0]]\n\t"
-      "ldrd %[w2], %[w3], [%[l0], #32]\n\t"
-      "ldrd %[w4], %[w5], [%[l0], #64]\n\t"
-      "ldrd %[w6], %[w7], [%[l0], #96]\n\t"
+      LOAD_FILTER_COLUMN
       "ldrd %[l0], %[l1], [%[x]], #8\n\t" /* the first half of position 0 */
       "smuad %[a], %[l0], %[w0]\n\t"
       "smlad %[a], %[l1], %[w1], %[a]\n\t"
@@ -303,10 +307,7 @@ __attribute__((noinline)) static void phase_dots(const uint32_t *lanes, const ui
   int32_t *pq = sums;
   /* 14 registers: the weights, two lanes, a sum, two pointers and the step; `end` in memory. */
   __asm__ volatile(
-      "ldrd %[w0], %[w1], [%[l0]]\n\t"
-      "ldrd %[w2], %[w3], [%[l0], #32]\n\t"
-      "ldrd %[w4], %[w5], [%[l0], #64]\n\t"
-      "ldrd %[w6], %[w7], [%[l0], #96]\n\t"
+      LOAD_FILTER_COLUMN
       "1:\n\t"
       "ldrd %[l0], %[l1], [%[x]]\n\t"
       "smuad %[a], %[l0], %[w0]\n\t"
@@ -331,6 +332,7 @@ __attribute__((noinline)) static void phase_dots(const uint32_t *lanes, const ui
       : [bytes] "r"(bytes), [end] "m"(end)
       : "cc", "memory");
 }
+#undef LOAD_FILTER_COLUMN
 
 /* ------------------------------------------------ requantization */
 
