@@ -120,20 +120,20 @@ export const twoblock: ArchSpec = {
 
 /**
  * The model search's winner (candidate d44ebd6ff8, rounds 22–32 in the README): a first block
- * of 4 filters k=13 at stride 6 → max-pool 5 (finer steps than twoblock's stride 8 → pool 4,
- * the same 30 samples per pooled step: it detects more ventricular fibrillation, rounds 30–32),
- * then twoblock's second block (12 filters k=5 stride 2), a third block of 12 filters k=3
- * stride 1 before the head, which lets the head see wider patterns of the second block's
- * features (round 11), a dense head of 4 (against 16, the same Fβ and 2.2 KB less flash,
- * rounds 26 and 28), and a rate gate of 110 bpm (docs/int8-spec.md §14): the network's VA is
- * kept only at an estimated rate of at least 110 bpm. The search chose the gate with the
- * threshold on the pooled out-of-fold decisions, and chose 110 on all seven fold draws (round
- * 15), over 115 and above, which cut into the data's slow VT (290 segments at 100–119 bpm in the
- * README's rate-zone table). From 125 bpm on, a fast zone compares the output with 0.05: there
- * the network's VA counts at low confidence, while between 110 and 125 bpm, where sinus
- * tachycardia and slow VT share their rates, the model's threshold asks for more (round 22 chose
- * this zone on all seven draws). Below the gate, a network sure of VA (0.9) still calls it: the
- * beat detector undercounts some fibrillation (round 23). tests/search/space_test.ts holds the
+ * of 4 filters k=13 at stride 6 → max-pool 5 (finer steps than twoblock's stride 8 → pool 4: 30
+ * samples per pooled step against 32; it detects more ventricular fibrillation, rounds 30–32),
+ * then twoblock's second block (12 filters k=5 stride 2), a third block of 12 filters k=3 stride
+ * 1 before the head, which lets the head see wider patterns of the second block's features
+ * (round 11), a dense head of 4 (against 16, the same Fβ and 2.2 KB less flash, rounds 26 and
+ * 28), and a rate gate of 110 bpm (docs/int8-spec.md §14): the network's VA is kept only at an
+ * estimated rate of at least 110 bpm. The search chose the gate with the threshold on the pooled
+ * out-of-fold decisions, and chose 110 on all seven fold draws (round 15), over 115 and above,
+ * which cut into the data's slow VT (290 segments at 100–119 bpm in the README's rate-zone
+ * table). From 125 bpm on, a fast zone compares the output with 0.05: there the network's VA
+ * counts at low confidence, while between 110 and 125 bpm, where sinus tachycardia and slow VT
+ * share their rates, the model's threshold asks for more (round 22 chose this zone on all seven
+ * draws). Below the gate, a network sure of VA (0.9) still calls it: the beat detector
+ * undercounts some fibrillation (round 23). tests/search/space_test.ts holds the
  * layers equal to the candidate's spec.
  */
 export const threeblock: ArchSpec = {

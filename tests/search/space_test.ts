@@ -80,8 +80,9 @@ Deno.test("lib/model's threeblock arch and its training defaults are search cand
   // with a dense head of 4 (round 26 had 8: 055e2d2106); 94569f84b2 is round 15's 934fdf071a,
   // itself round 11's dbf25c555c (twoblock's shape and recipe with the third block of
   // 09dcd5bd8c) with the rate gate searched, with the fast zone of round 22 (1d5dc5162e) and the
-  // below-gate threshold searched too. The pooled CVs chose 110 bpm and a fast zone from 125 bpm
-  // at 0.05 on every draw, and a below-gate threshold of 0.9 on six of seven.
+  // below-gate threshold searched too. Its pooled CVs chose 110 bpm on every draw, a fast zone
+  // from 125 bpm at 0.05 on five of seven (0.1 on two) and a below-gate threshold of 0.9 on four
+  // (0.95 on two, none on one).
   const winner = SEEDS.find((c) => candidateId(c) === "d44ebd6ff8");
   assert.ok(winner, "d44ebd6ff8 is not among the seeds");
   assert.equal(candidateId({ ...winner, conv: { ...winner.conv, filters: 6 } }), "7f1d53a81e");

@@ -448,7 +448,7 @@ static int phased_positions_in(int room, int step) {
   return ((room + 2 * step - 16) / (step + 4)) & ~1;
 }
 
-/* requantize_block, with pool 5 and ReLU (c6k13s6's first conv) as a loop of its own. */
+/* requantize_block, with pool 5 and ReLU (threeblock's first conv) as a loop of its own. */
 static void requantize_phased(const int32_t *sums, int pool, int rows, const block_requant *q,
                               int count, int relu, int8_t *out, int out_step) {
   if (pool != 5 || !relu) {
