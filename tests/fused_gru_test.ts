@@ -20,7 +20,7 @@ import {
   tanhWasm,
 } from "../lib/fused/gru_wasm.ts";
 import { weightsByStockName } from "../lib/fused/twin.ts";
-import { clipInput, compact, nnom } from "../lib/model/mod.ts";
+import { compact, nnom, prepareInput } from "../lib/model/mod.ts";
 import { loadRun, Prng, withSeededMathRandom } from "../lib/train/mod.ts";
 import { syntheticDataset } from "./train/_synthetic.ts";
 
@@ -138,7 +138,7 @@ Deno.test("fusedGru() equals the trained nnom GRU on that model's own GRU inputs
   const gru = run.model.getLayer("gru");
   // The GRU's actual inputs: the trained model's conv stack on synthetic segments.
   const dataset = syntheticDataset(2, 16);
-  const samples = clipInput(nnom, dataset.samples.slice());
+  const samples = prepareInput(nnom, dataset.samples.slice());
   const toGru = tf.model({ inputs: run.model.inputs, outputs: gru.input as tf.SymbolicTensor });
   const x = toGru.predict(tf.tensor3d(samples, [dataset.size, nnom.inputLength, 1])) as tf.Tensor;
   const rng = new Prng(9);
@@ -192,7 +192,7 @@ Deno.test("the nnom twin predicts what the stock model predicts, before and afte
   assert.equal(training.getLayer("gru").getClassName(), "FusedGru");
   assert.equal(training.getLayer("b5_pool").getClassName(), "IegmFusedConvBlock");
   const dataset = syntheticDataset(2, 8);
-  const x = tf.tensor3d(clipInput(nnom, dataset.samples.slice()), [
+  const x = tf.tensor3d(prepareInput(nnom, dataset.samples.slice()), [
     dataset.size,
     nnom.inputLength,
     1,
@@ -212,7 +212,7 @@ Deno.test("the nnom twin's gradients in training mode equal the stock model's", 
   await setupBackend("wasm");
   const { stock, training } = buildTrainingModel(nnom, 6, { fused: true });
   const dataset = syntheticDataset(2, 8);
-  const x = tf.tensor3d(clipInput(nnom, dataset.samples.slice()), [
+  const x = tf.tensor3d(prepareInput(nnom, dataset.samples.slice()), [
     dataset.size,
     nnom.inputLength,
     1,

@@ -67,6 +67,10 @@ export function boardDefines(ir: ModelIR, options: BoardImageOptions = {}): Reco
         `got ${beginDelayMs} ms`,
     );
   }
+  if (ir.peakNormalize) {
+    // The board quantizes each decimal as it arrives, before the segment's peak is known.
+    throw new RangeError("The board image does not support a peak-normalized model yet");
+  }
   const clip = ir.inputClip ?? Infinity;
   // The clip's own quantized values, by the interpreter's rule: clamping to them after
   // rounding equals clipping before it (the rounding is monotone).

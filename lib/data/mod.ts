@@ -37,6 +37,7 @@ export {
   TWICE_SAMPLES_PER_MINUTE,
   twiceMedianBeatInterval,
 } from "./rate.ts";
+export { normalizePeaks, peakExponent } from "./peak_gain.ts";
 export { readTarEntries, type TarEntry } from "./tar.ts";
 export {
   histogram,

@@ -2,13 +2,15 @@
  * The int8 model's boundary (spec §3 and §14): input quantization, probability, rate gate,
  * class.
  */
+import { peakExponent } from "../data/peak_gain.ts";
 import { TWICE_SAMPLES_PER_MINUTE, twiceMedianBeatInterval } from "../data/rate.ts";
 import type { ModelIR } from "../ir/ir.ts";
 import { roundHalfUp, sat8 } from "./arith.ts";
 
 /**
  * The int8 input of `ir` for a raw segment (spec §3): clip to ±inputClip (float32), then
- * `sat8(floor(x · 2^dec + 1/2))` with the input tensor's calibrated dec.
+ * `sat8(floor(x · 2^dec + 1/2))` with the input tensor's calibrated dec, less the segment's peak
+ * exponent if the IR is peak-normalized.
  *
  * @example
  * ```ts ignore
@@ -21,12 +23,12 @@ export function quantizeInput(ir: ModelIR, input: Float32Array): Int8Array {
     throw new TypeError(`quantizeInput needs an int8 IR with an input dec`);
   }
   const c = ir.inputClip === null ? null : Math.fround(ir.inputClip);
-  const scale = 2 ** dec;
+  const clipped = c === null ? input : input.map((x) => x > c ? c : x < -c ? -c : x);
+  // Peak normalization by 2^−E is a shift of the dec: x · 2^−E · 2^dec = x · 2^(dec − E).
+  const scale = 2 ** (ir.peakNormalize ? dec - peakExponent(clipped) : dec);
   const q = new Int8Array(input.length);
   for (let i = 0; i < input.length; i++) {
-    const x = input[i];
-    const clipped = c === null ? x : x > c ? c : x < -c ? -c : x;
-    q[i] = sat8(roundHalfUp(clipped * scale)); // exact: a float32 times a power of two
+    q[i] = sat8(roundHalfUp(clipped[i] * scale)); // exact: a float32 times a power of two
   }
   return q;
 }

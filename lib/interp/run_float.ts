@@ -2,6 +2,7 @@
 import type { LayerIR, ModelIR } from "../ir/ir.ts";
 import { validateIR } from "../ir/validate.ts";
 import { convOutputLength } from "../ir/geometry.ts";
+import { peakExponent } from "../data/peak_gain.ts";
 import {
   concatF,
   conv1dF,
@@ -25,7 +26,8 @@ type Step = (tensors: Map<string, Float64Array>) => Float64Array;
 const prepared = new WeakMap<ModelIR, Step[]>();
 
 /**
- * Runs the float IR on `input`, the raw segment (clipped here to ±inputClip, as in training).
+ * Runs the float IR on `input`, the raw segment (clipped here to ±inputClip and peak-normalized
+ * if the IR says so, as in training).
  *
  * @example
  * ```ts ignore
@@ -56,6 +58,10 @@ export function runFloat64(ir: ModelIR, input: Float32Array): Map<string, Float6
   }
   const c = ir.inputClip;
   const x = Float64Array.from(input, (v) => (c === null ? v : v > c ? c : v < -c ? -c : v));
+  if (ir.peakNormalize) {
+    const gain = 2 ** -peakExponent(x);
+    for (let i = 0; i < x.length; i++) x[i] *= gain;
+  }
   const tensors = new Map<string, Float64Array>([[ir.input, x]]);
   for (let i = 0; i < steps.length; i++) tensors.set(ir.layers[i].output, steps[i](tensors));
   return tensors;

@@ -173,6 +173,7 @@ export function convertModel(
     form: "float",
     input: INPUT,
     inputClip: spec.inputClip,
+    ...(spec.peakNormalize ? { peakNormalize: true } : {}),
     output: resolve(spec.output),
     threshold: options.threshold,
     ...(spec.rateGateBpm === undefined ? {} : { rateGateBpm: spec.rateGateBpm }),

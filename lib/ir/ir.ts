@@ -93,6 +93,8 @@ export interface ModelIR {
   /** Input tensor name; its float values are clipped to [-inputClip, inputClip] first. */
   input: string;
   inputClip: number | null;
+  /** After clipping, each segment is peak-normalized (spec §3); absent = false. */
+  peakNormalize?: boolean;
   /** Output tensor name: the probability of VA (int8 form: a graded int8 probability). */
   output: string;
   /** Decision threshold on the output probability, chosen on validation. */

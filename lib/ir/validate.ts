@@ -81,6 +81,9 @@ export function validateIR(ir: unknown): ModelIR {
   if (m.inputClip !== null && !(typeof m.inputClip === "number" && m.inputClip > 0)) {
     throw new RangeError(`IR inputClip ${m.inputClip} must be a positive number or null`);
   }
+  if (m.peakNormalize !== undefined && typeof m.peakNormalize !== "boolean") {
+    throw new TypeError(`IR peakNormalize ${m.peakNormalize} must be true, false or absent`);
+  }
   if (typeof m.tensors !== "object" || m.tensors === null) throw new TypeError("IR has no tensors");
   if (!Array.isArray(m.layers)) throw new TypeError("IR has no layers");
   const model = m as ModelIR;

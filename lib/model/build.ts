@@ -1,6 +1,7 @@
 /** Builds a tfjs LayersModel from an ArchSpec; layer names are the spec's names. */
 import { tf } from "../backend/tf.ts";
 import type { ArchSpec, LayerSpec } from "./spec.ts";
+import { normalizePeaks } from "../data/peak_gain.ts";
 import { INPUT } from "./spec.ts";
 import { checkBelowGateThreshold, checkFastZone } from "../ir/validate.ts";
 
@@ -20,8 +21,8 @@ export const BATCHNORM_MOMENTUM = 0.9;
 /**
  * The tfjs model for `spec`, with weights initialised from `seed`.
  *
- * Input clipping is not a layer: callers clip with `clipInput()` before `predict`/`fit`,
- * exactly as the interpreters do.
+ * Input clipping and peak normalization are not layers: callers apply `prepareInput()` before
+ * `predict`/`fit`, exactly as the interpreters do.
  */
 export function buildModel(spec: ArchSpec, seed: number): tf.LayersModel {
   checkSpec(spec);
@@ -119,13 +120,17 @@ export function checkSpec(spec: ArchSpec): void {
   }
 }
 
-/** Clips samples in place to the spec's input range (no-op when the spec has none). */
-export function clipInput(spec: ArchSpec, samples: Float32Array): Float32Array {
+/**
+ * Prepares whole segments in place as the model's input (docs/int8-spec.md §3): clipped to the
+ * spec's range if it has one, then peak-normalized if the spec asks.
+ */
+export function prepareInput(spec: ArchSpec, samples: Float32Array): Float32Array {
   const c = spec.inputClip;
-  if (c === null) return samples;
-  for (let i = 0; i < samples.length; i++) {
-    const v = samples[i];
-    samples[i] = v > c ? c : v < -c ? -c : v;
+  if (c !== null) {
+    for (let i = 0; i < samples.length; i++) {
+      const v = samples[i];
+      samples[i] = v > c ? c : v < -c ? -c : v;
+    }
   }
-  return samples;
+  return spec.peakNormalize ? normalizePeaks(samples, spec.inputLength) : samples;
 }

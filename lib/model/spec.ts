@@ -79,6 +79,11 @@ export interface ArchSpec {
   inputLength: number;
   /** If set, inputs are clipped to [-inputClip, inputClip] before the first layer. */
   inputClip: number | null;
+  /**
+   * If true, each segment is then scaled by the power of two that brings its peak |x| into
+   * [0.5, 1) (docs/int8-spec.md §3, lib/data/peak_gain.ts); absent = not.
+   */
+  peakNormalize?: boolean;
   /** Layers in execution order; each reads only tensors produced before it. */
   layers: LayerSpec[];
   /** Name of the layer whose output is the model's output: one probability of VA. */

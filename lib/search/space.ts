@@ -48,6 +48,11 @@ export interface Candidate {
   dense: number[];
   /** Clip inputs to [−clip, clip], or null. */
   clip: number | null;
+  /**
+   * Peak-normalize each segment (lib/model's `peakNormalize`). Absent = not. Optional so that
+   * the ids of older candidates stay.
+   */
+  peakNormalize?: boolean;
   learningRate: number;
   epochs: number;
   batchSize: number;
@@ -213,6 +218,7 @@ export function candidateSpec(c: Candidate, name = `search-${candidateId(c)}`): 
     name,
     inputLength: INPUT_LENGTH,
     inputClip: c.clip,
+    ...(c.peakNormalize ? { peakNormalize: true } : {}),
     layers,
     output: "out",
   };
@@ -278,6 +284,7 @@ const CANDIDATE_KEYS: Record<keyof Candidate, true> = {
   gru: true,
   dense: true,
   clip: true,
+  peakNormalize: true,
   learningRate: true,
   epochs: true,
   batchSize: true,
@@ -733,6 +740,7 @@ export function describeTraining(c: Candidate): string {
     `b${c.batchSize}`,
     aug,
     c.clip === null ? "" : `clip${c.clip}`,
+    c.peakNormalize ? "peak-norm" : "",
     c.positiveWeight === undefined ? "" : `w${c.positiveWeight}`,
     c.dropout ? `drop${c.dropout}` : "",
     c.learningRateSchedule === "cosine" ? "cosine" : "",

@@ -1,7 +1,7 @@
 /** Scores (predicted probability of VA) of a model over dataset segments. */
 import { tf } from "../backend/mod.ts";
 import type { Dataset } from "../data/dataset.ts";
-import { clipInput } from "../model/build.ts";
+import { prepareInput } from "../model/build.ts";
 import type { ArchSpec } from "../model/spec.ts";
 import { gatherSamples } from "./batches.ts";
 
@@ -19,7 +19,7 @@ export function predictScores(
   const scores = new Float32Array(indices.length);
   for (let from = 0; from < indices.length; from += batchSize) {
     const to = Math.min(indices.length, from + batchSize);
-    const samples = clipInput(spec, gatherSamples(dataset, indices, from, to));
+    const samples = prepareInput(spec, gatherSamples(dataset, indices, from, to));
     const batch = tf.tidy(() => {
       const x = tf.tensor3d(samples, [to - from, spec.inputLength, 1]);
       return (model.predict(x) as tf.Tensor).dataSync();

@@ -23,7 +23,7 @@ import { tf } from "../backend/mod.ts";
 import { type Dataset, RHYTHMS } from "../data/dataset.ts";
 import { binaryMetrics } from "../metrics/metrics.ts";
 import { buildTrainingModel, copyWeights } from "../fused/twin.ts";
-import { clipInput } from "../model/build.ts";
+import { prepareInput } from "../model/build.ts";
 import type { ArchSpec } from "../model/spec.ts";
 import { augmentBatch } from "./augment.ts";
 import { gatherLabels, gatherSamples } from "./batches.ts";
@@ -149,7 +149,7 @@ function trainSeeded(
         const samples = gatherSamples(dataset, order, from, to);
         const labels = gatherLabels(dataset, order, from, to);
         augmentBatch(samples, spec.inputLength, config.augmentation, augmentRng, labels);
-        clipInput(spec, samples);
+        prepareInput(spec, samples);
         setLearningRate(optimizer, learningRateAt(config, (epoch - 1) * steps + step, totalSteps));
         const loss = pool
           ? dataParallelStep(pool, optimizer, samples, labels, config)

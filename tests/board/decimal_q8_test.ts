@@ -172,3 +172,8 @@ Deno.test("decimal parser is exact where float32 is not (documented difference)"
   assert.deepEqual(await parseAll(ir, ["0.00390624999999999999"]), [0]);
   assert.equal(reference(ir, "0.00390624999999999999"), 1);
 });
+
+Deno.test("the board image refuses a peak-normalized model: its parser cannot know the peak yet", () => {
+  const ir = { ...inputIR(7, null), peakNormalize: true } as ModelIR;
+  assert.throws(() => boardDefines(ir), /does not support a peak-normalized model/);
+});

@@ -6,9 +6,9 @@ import {
   type ArchSpec,
   buildModel,
   checkSpec,
-  clipInput,
   compact,
   nnom,
+  prepareInput,
 } from "../../lib/model/mod.ts";
 
 await setupBackend("wasm");
@@ -73,9 +73,13 @@ Deno.test("archByName() rejects an unknown arch and lists the known ones", () =>
   });
 });
 
-Deno.test("clipInput() clips to ±inputClip and leaves specs without a clip alone", () => {
-  assert.deepEqual(Array.from(clipInput(nnom, new Float32Array([-2, -0.5, 1.5]))), [-1, -0.5, 1]);
-  assert.deepEqual(Array.from(clipInput(compact, new Float32Array([-2, 3]))), [-2, 3]);
+Deno.test("prepareInput() clips to ±inputClip and leaves specs without a clip alone", () => {
+  assert.deepEqual(Array.from(prepareInput(nnom, new Float32Array([-2, -0.5, 1.5]))), [
+    -1,
+    -0.5,
+    1,
+  ]);
+  assert.deepEqual(Array.from(prepareInput(compact, new Float32Array([-2, 3]))), [-2, 3]);
 });
 
 Deno.test("a built model predicts a probability for every segment", () => {

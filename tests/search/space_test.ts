@@ -143,6 +143,24 @@ Deno.test("candidateId() ignores key order and changes with any choice", () => {
   assert.notEqual(candidateId(changed), candidateId(COMPACT));
 });
 
+Deno.test("peakNormalize reaches the spec, the float IR and the int8 IR; absent, nothing changes", async () => {
+  await setupBackend("wasm");
+  assert.equal("peakNormalize" in candidateSpec(COMPACT), false);
+  const normalized = { ...structuredClone(COMPACT), peakNormalize: true };
+  assert.notEqual(candidateId(normalized), candidateId(COMPACT));
+  const spec = candidateSpec(normalized);
+  assert.equal(spec.peakNormalize, true);
+  const model = buildModel(spec, 1);
+  const floatIR = convertModel(model, spec, { threshold: 0.5 });
+  model.dispose();
+  assert.equal(floatIR.peakNormalize, true);
+  // Calibrated on normalized inputs (peaks in [0.5, 1)): the input gets dec 7, all 8 bits.
+  const calibration = new Float32Array(8 * 1250).map((_, i) => Math.sin(i / 7) * 0.1 * (1 + i % 3));
+  const q = quantize(floatIR, calibration, { calib: "max", perChannel: true });
+  assert.equal(q.peakNormalize, true);
+  assert.equal(q.tensors[q.input].dec, 7);
+});
+
 Deno.test("a second pool as long as the second block's output is a global max over time", () => {
   // c4k15s8: 155 positions → pool 4: 38 → c12k5s2: 17 → pool 17: 1 → dense 16 → out.
   const c: Candidate = {
