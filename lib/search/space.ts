@@ -9,12 +9,14 @@
 import { type ArchSpec, checkSpec, INPUT, type LayerSpec } from "../model/mod.ts";
 import {
   type Augmentation,
+  checkRhythmHead,
   checkRhythmRepeat,
   defaultsFor,
   epochsToAverage,
   type HyperParameters,
   type KeepRule,
   type LearningRateSchedule,
+  type RhythmHead,
   type RhythmRepeat,
 } from "../train/mod.ts";
 import type { QuantizeOptions } from "../quant/mod.ts";
@@ -104,6 +106,11 @@ export interface Candidate {
    * e.g. `{"SVT": 4}`. Absent = once each. Optional like above.
    */
   rhythmRepeat?: RhythmRepeat;
+  /**
+   * An auxiliary rhythm head during training (lib/train: rhythmHead), e.g.
+   * `{"layer": "flatten", "weight": 0.5}`. Absent = none. Optional like above.
+   */
+  rhythmHead?: RhythmHead;
 }
 
 /** The rate gates (bpm) a candidate with `rateGate` chooses from, besides none. */
@@ -246,6 +253,7 @@ export function candidateHyper(c: Candidate): HyperParameters {
     learningRateSchedule: c.learningRateSchedule,
     ...(c.trainMinRateBpm === undefined ? {} : { trainMinRateBpm: c.trainMinRateBpm }),
     ...(c.rhythmRepeat === undefined ? {} : { rhythmRepeat: { ...c.rhythmRepeat } }),
+    ...(c.rhythmHead === undefined ? {} : { rhythmHead: { ...c.rhythmHead } }),
   };
 }
 
@@ -271,6 +279,7 @@ export function changedCandidate(c: Candidate, change: Partial<Candidate>): Cand
   candidateSpec(changed);
   epochsToAverage(candidateHyper(changed)); // throws for bad training settings
   if (changed.rhythmRepeat !== undefined) checkRhythmRepeat(changed.rhythmRepeat);
+  if (changed.rhythmHead !== undefined) checkRhythmHead(changed.rhythmHead, candidateSpec(changed));
   return changed;
 }
 
@@ -302,6 +311,7 @@ const CANDIDATE_KEYS: Record<keyof Candidate, true> = {
   belowGate: true,
   trainMinRateBpm: true,
   rhythmRepeat: true,
+  rhythmHead: true,
 };
 
 /** The quantization options of a candidate. */
@@ -754,6 +764,7 @@ export function describeTraining(c: Candidate): string {
       : `repeat ${
         Object.entries(c.rhythmRepeat).map(([rhythm, count]) => `${rhythm}×${count}`).join(",")
       }`,
+    c.rhythmHead === undefined ? "" : `rhythm-head@${c.rhythmHead.layer}×${c.rhythmHead.weight}`,
     `${c.calib}/${c.perChannel ? "per-channel" : "per-tensor"}`,
   ].filter(Boolean).join(" ");
 }

@@ -1,5 +1,6 @@
 /** Training configuration: what a run was trained with, recorded in its config.json. */
 import type { RhythmRepeat } from "./rhythm_repeat.ts";
+import type { RhythmHead } from "./rhythm_head.ts";
 
 /** Data augmentation applied to each training batch; every part can be switched off. */
 export interface Augmentation {
@@ -76,6 +77,11 @@ export interface HyperParameters {
    * `{ SVT: 4 }`; absent rhythms once. Absent = every segment once.
    */
   rhythmRepeat?: RhythmRepeat;
+  /**
+   * An auxiliary rhythm head trained beside the VA output and dropped afterwards
+   * (rhythm_head.ts). Absent = none.
+   */
+  rhythmHead?: RhythmHead;
   /**
    * The decision threshold, fixed: the validation subjects only score it (a threshold chosen
    * on them makes their Fβ optimistic). Absent = the best of the grid on validation

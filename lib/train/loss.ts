@@ -18,9 +18,18 @@ export function batchLoss(
   y: tf.Tensor,
   classWeights: ClassWeights | null,
 ): tf.Scalar {
+  return outputLoss(model.apply(x, { training: true }) as tf.Tensor, y, classWeights);
+}
+
+/** {@linkcode batchLoss} of the model's output `output` ([count, 1]), already computed. */
+export function outputLoss(
+  output: tf.Tensor,
+  y: tf.Tensor,
+  classWeights: ClassWeights | null,
+): tf.Scalar {
   // Squeezed into [ε, 1 − ε] so log() stays finite; unlike clipping, this keeps a NaN output
   // NaN, so a diverged model shows as a NaN loss.
-  const p = (model.apply(x, { training: true }) as tf.Tensor).mul(1 - 2 * EPSILON).add(EPSILON);
+  const p = output.mul(1 - 2 * EPSILON).add(EPSILON);
   const perSample = y.mul(p.log()).add(tf.scalar(1).sub(y).mul(tf.scalar(1).sub(p).log())).neg();
   const weights = classWeights
     ? y.mul(classWeights.positive - classWeights.negative).add(classWeights.negative)

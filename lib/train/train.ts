@@ -40,7 +40,8 @@ import {
   rateZones,
   zonedScores,
 } from "./threshold.ts";
-import { batchLoss, EPSILON } from "./loss.ts";
+import { batchLoss, EPSILON, outputLoss } from "./loss.ts";
+import { attachRhythmHead, gatherRhythms, rhythmLoss, type RhythmTrainer } from "./rhythm_head.ts";
 import { segmentsAtRate } from "./rate_subset.ts";
 import { repeatRhythms } from "./rhythm_repeat.ts";
 import { epochsToAverage, learningRateAt, WeightAverage } from "./schedule.ts";
@@ -114,7 +115,14 @@ function trainSeeded(
   checkFixedThreshold(config.threshold);
   const average = new WeightAverage();
   const optimizer = tf.train.adam(config.learningRate);
-  const variables = training.trainableWeights.map((w) => w.read() as tf.Variable);
+  const head = config.rhythmHead === undefined
+    ? null
+    : attachRhythmHead(training, spec, config.rhythmHead, config.seed * 3 + 4);
+  if (head && (config.workers ?? 1) > 1) {
+    throw new RangeError("rhythmHead trains on one worker only; drop --workers");
+  }
+  const variables = [...training.trainableWeights, ...(head?.headWeights ?? [])]
+    .map((w) => w.read() as tf.Variable);
   let pool: ReplicaPool | null = null;
   const order = repeatRhythms(
     dataset,
@@ -148,12 +156,19 @@ function trainSeeded(
         const to = Math.min(order.length, from + config.batchSize);
         const samples = gatherSamples(dataset, order, from, to);
         const labels = gatherLabels(dataset, order, from, to);
+        const rhythms = head ? gatherRhythms(dataset, order, from, to) : null;
         augmentBatch(samples, spec.inputLength, config.augmentation, augmentRng, labels);
         prepareInput(spec, samples);
         setLearningRate(optimizer, learningRateAt(config, (epoch - 1) * steps + step, totalSteps));
-        const loss = pool
-          ? dataParallelStep(pool, optimizer, samples, labels, config)
-          : trainStep(training, optimizer, variables, samples, labels, spec, config);
+        const loss = pool ? dataParallelStep(pool, optimizer, samples, labels, config) : trainStep(
+          training,
+          optimizer,
+          variables,
+          { samples, labels, rhythms },
+          spec,
+          config,
+          head,
+        );
         if (!Number.isFinite(loss)) {
           const where = `epoch ${epoch}, step ${step + 1} of ${steps}`;
           throw new TrainingDivergedError(
@@ -225,6 +240,7 @@ function trainSeeded(
     pool?.terminate();
     best?.weights.forEach((w) => w.dispose());
     optimizer.dispose();
+    head?.headWeights.forEach((w) => w.dispose());
     if (training !== model) training.dispose();
   }
 
@@ -257,20 +273,31 @@ function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
 }
 
 /** One Adam step on a batch; returns the batch's mean loss. */
+/**
+ * One Adam step on a batch; its mean loss (with a rhythm head, the VA loss plus the head's).
+ * `batch.rhythms` is null without a head.
+ */
 function trainStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
   variables: tf.Variable[],
-  samples: Float32Array,
-  labels: Float32Array,
+  batch: { samples: Float32Array; labels: Float32Array; rhythms: Int32Array | null },
   spec: ArchSpec,
   config: TrainConfig,
+  head: RhythmTrainer | null,
 ): number {
-  const count = labels.length;
+  const count = batch.labels.length;
   const cost = tf.tidy(() => {
-    const x = tf.tensor3d(samples, [count, spec.inputLength, 1]);
-    const y = tf.tensor2d(labels, [count, 1]);
-    return optimizer.minimize(() => batchLoss(model, x, y, config.classWeights), true, variables)!;
+    const x = tf.tensor3d(batch.samples, [count, spec.inputLength, 1]);
+    const y = tf.tensor2d(batch.labels, [count, 1]);
+    const loss = () => {
+      if (!head) return batchLoss(model, x, y, config.classWeights);
+      const [p, logits] = head.model.apply(x, { training: true }) as tf.Tensor[];
+      const rhythms = tf.tensor1d(batch.rhythms!, "int32");
+      return outputLoss(p, y, config.classWeights)
+        .add(rhythmLoss(logits, rhythms, config.rhythmHead!.weight)) as tf.Scalar;
+    };
+    return optimizer.minimize(loss, true, variables)!;
   });
   const value = cost.dataSync()[0];
   cost.dispose();
