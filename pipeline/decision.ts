@@ -1,9 +1,11 @@
 /**
- * `deno run -A pipeline/decision.ts --search DIR --id ID --threshold T [--gate BPM]
- * [--fast-zone BPM:T] [--below-gate T]`: the pooled int8 Fβ of one search candidate's cached
- * out-of-fold outputs at a fixed decision (threshold, rate gate, fast zone, below-gate threshold:
- * docs/int8-spec.md §14), and the share of each rhythm classified correctly, to see how the
- * decision an arch ships with does on each fold draw.
+ * `deno run -A pipeline/decision.ts --search DIR[,DIR…] --id ID (--threshold T [--gate BPM]
+ * [--fast-zone BPM:T] [--below-gate T] | --choose)`: the pooled int8 Fβ of one search candidate's
+ * cached out-of-fold outputs at a fixed decision (threshold, rate gate, fast zone, below-gate
+ * threshold: docs/int8-spec.md §14), and the share of each rhythm classified correctly, to see how
+ * the decision an arch ships with does on each fold draw. `--choose` takes the decision the
+ * search would choose on these outputs instead. With several folders (fold draws), each
+ * segment's outputs are averaged first: an ensemble of models that never saw its subject.
  * Parses options and calls lib/search.
  */
 import { join } from "node:path";
@@ -18,14 +20,24 @@ import {
 } from "../lib/cli/args.ts";
 import { loadDataset } from "../lib/data/mod.ts";
 import { checkFastZone, type FastZone } from "../lib/ir/mod.ts";
-import { pooledAtDecision, type SearchSelection } from "../lib/search/mod.ts";
+import {
+  chooseDecision,
+  metricsAt,
+  pooledOutputs,
+  RATE_GATE_GRID,
+  type SearchSelection,
+} from "../lib/search/mod.ts";
 
 const command: CommandSpec = {
   usage: "deno run -A pipeline/decision.ts --search DIR --id ID --threshold T [options]",
   summary: "Print the pooled int8 metrics of a search candidate's out-of-fold outputs (its full " +
     "cross-validation in DIR/candidates/ID) at a fixed decision.",
   options: {
-    search: { type: "string", value: "DIR", description: "The search's --out folder." },
+    search: {
+      type: "string",
+      value: "DIR[,DIR…]",
+      description: "The search's --out folder; several (fold draws): their outputs averaged.",
+    },
     id: { type: "string", value: "ID", description: "The candidate's id." },
     threshold: { type: "string", value: "T", description: "Decision threshold in (0, 1)." },
     gate: { type: "string", value: "BPM", description: "Rate gate, bpm (default: none)." },
@@ -39,6 +51,11 @@ const command: CommandSpec = {
       value: "T",
       description: "Threshold below the gate (needs --gate; default: never VA there).",
     },
+    choose: {
+      type: "boolean",
+      description: "Choose threshold, gate, fast zone and below-gate threshold as the search " +
+        "does (its grids), in place of --threshold and the rest.",
+    },
     json: { type: "boolean", description: "Print one JSON object." },
   },
 };
@@ -51,12 +68,32 @@ function parseFastZone(text: string | undefined): FastZone | null {
   return { bpm: Number(match[1]), threshold: Number(match[2]) };
 }
 
+/** A search folder's selection.json (which data and folds it ran on); full searches only. */
+async function readSelection(dir: string): Promise<SearchSelection> {
+  const path = join(dir, "selection.json");
+  let selection: SearchSelection;
+  try {
+    selection = JSON.parse(await Deno.readTextFile(path));
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message} (is ${dir} a search folder?)`);
+  }
+  if (selection.indices !== null) {
+    throw new UsageError(`${dir} is a --quick search: use a full one`);
+  }
+  return selection;
+}
+
 await runMain(async () => {
   const args = parseCommand(command, Deno.args);
-  const dir = requireString(args, "search");
+  const dirs = requireString(args, "search").split(",");
   const id = requireString(args, "id");
   const threshold = numberOption(args, "threshold", 0, 1);
-  if (threshold === undefined) throw new UsageError("--threshold is required");
+  if (args.choose) {
+    const fixed = ["threshold", "gate", "fast-zone", "below-gate"].filter((o) => o in args);
+    if (fixed.length > 0) throw new UsageError(`--choose takes no --${fixed.join(", --")}`);
+  } else if (threshold === undefined) {
+    throw new UsageError("--threshold or --choose is required");
+  }
   const gate = intOption(args, "gate", 1, 300) ?? null;
   const fastZone = parseFastZone(args["fast-zone"] as string | undefined);
   const belowGateThreshold = numberOption(args, "below-gate", 0, 1) ?? null;
@@ -69,32 +106,34 @@ await runMain(async () => {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const selectionPath = join(dir, "selection.json");
-  let selection: SearchSelection;
-  try {
-    selection = JSON.parse(await Deno.readTextFile(selectionPath));
-  } catch (e) {
-    throw new Error(`${selectionPath}: ${(e as Error).message} (is ${dir} a search folder?)`);
-  }
-  if (selection.indices !== null) {
-    throw new UsageError(`${dir} is a --quick search: use a full one`);
-  }
-  const dataset = await loadDataset({ data: selection.data, index: selection.index });
-  const decision = { threshold, rateGateBpm: gate, fastZone, belowGateThreshold };
-  const metrics = await pooledAtDecision(
-    dataset,
-    join(dir, "candidates", id),
-    selection.folds.length,
-    decision,
+  const selections = await Promise.all(dirs.map(readSelection));
+  const folds = selections[0].folds.length;
+  const other = selections.findIndex((s) =>
+    s.folds.length !== folds || s.data !== selections[0].data
   );
+  if (other >= 0) {
+    throw new UsageError(`${dirs[other]} has other data or another fold count than ${dirs[0]}`);
+  }
+  const dataset = await loadDataset({ data: selections[0].data, index: selections[0].index });
+  const pooled = await pooledOutputs(dataset, dirs.map((d) => join(d, "candidates", id)), folds);
+  const decision = args.choose
+    ? chooseDecision(pooled.labels, pooled.outputs, pooled.intervals, RATE_GATE_GRID, {
+      fastZones: true,
+      belowGate: true,
+    })
+    : { threshold: threshold!, rateGateBpm: gate, fastZone, belowGateThreshold };
+  const metrics = metricsAt(dataset, pooled, decision);
   if (args.json) {
     const { recallByRhythm, ...binary } = metrics;
     console.log(JSON.stringify({ id, ...decision, ...binary, recall_by_rhythm: recallByRhythm }));
   } else {
+    const zone = decision.fastZone;
     console.log(
-      `${id} at threshold ${threshold}, gate ${gate ?? "none"}, fast zone ${
-        fastZone ? `${fastZone.bpm}:${fastZone.threshold}` : "none"
-      }, below the gate ${belowGateThreshold ?? "never"}: pooled int8 Fβ ${
+      `${id}${
+        dirs.length > 1 ? `, mean of ${dirs.length} fold draws,` : ""
+      } at threshold ${decision.threshold}, gate ${decision.rateGateBpm ?? "none"}, fast zone ${
+        zone ? `${zone.bpm}:${zone.threshold}` : "none"
+      }, below the gate ${decision.belowGateThreshold ?? "never"}: pooled int8 Fβ ${
         metrics.fbeta.toFixed(4)
       } (P ${metrics.precision.toFixed(4)}, R ${metrics.recall.toFixed(4)}, ${metrics.n} segments)`,
     );

@@ -392,34 +392,86 @@ export function chooseDecision(
   return { threshold, rateGateBpm, fastZone, belowGateThreshold };
 }
 
+/** Every segment's out-of-fold output of a candidate, in fold order (see pooledOutputs). */
+export interface PooledOutputs {
+  indices: number[];
+  labels: number[];
+  /** Raw int8 outputs, or with several fold draws their mean (not an integer then). */
+  outputs: number[];
+  /** Each segment's twice-median beat interval, read from its fold's own int8 input. */
+  intervals: (number | null)[];
+}
+
 /**
- * The pooled metrics of the out-of-fold int8 outputs cached in `dir` (a candidate's folder, folds
- * 0 … `folds` − 1) at a fixed `decision`, each segment's rate read from its fold's own int8 input:
- * how a decision chosen once (a shipped arch's) does on every fold draw, where the search's own
- * row has the decision each draw chose for itself. Throws naming the file when a fold is missing.
+ * The out-of-fold int8 outputs cached in `dirs` (candidate folders, folds 0 … `folds` − 1 each).
+ * With several folders (the same candidate's full CV on other fold draws, which hold other
+ * subjects out together) each segment gets the mean of its outputs: an ensemble of models none of
+ * which saw the segment's subject. Rates come from the first folder's folds. Throws naming the
+ * file when a fold is missing, and the folder when its segments differ from the first's.
+ */
+export async function pooledOutputs(
+  dataset: Dataset,
+  dirs: readonly string[],
+  folds: number,
+): Promise<PooledOutputs> {
+  const pooled: PooledOutputs = { indices: [], labels: [], outputs: [], intervals: [] };
+  const position = new Map<number, number>();
+  for (const [d, dir] of dirs.entries()) {
+    let seen = 0;
+    for (let fold = 0; fold < folds; fold++) {
+      const path = join(dir, `fold-${fold}.json`);
+      const outcome = await readJson<FoldOutcome>(path);
+      if (!outcome) {
+        throw new Error(`${path}: missing or not JSON (run the candidate's full CV first)`);
+      }
+      if (d === 0) {
+        outcome.indices.forEach((i, j) => position.set(i, pooled.indices.length + j));
+        pooled.indices.push(...outcome.indices);
+        pooled.labels.push(...outcome.labels);
+        pooled.outputs.push(...outcome.outputs.map((v) => v / dirs.length));
+        pooled.intervals.push(...(await twiceIntervalsOf(dataset, outcome, dir)));
+        continue;
+      }
+      outcome.indices.forEach((i, j) => {
+        const at = position.get(i);
+        if (at === undefined) throw new Error(`${dir}: segment ${i} is not in ${dirs[0]}`);
+        pooled.outputs[at] += outcome.outputs[j] / dirs.length;
+      });
+      seen += outcome.indices.length;
+    }
+    if (d > 0 && seen !== pooled.indices.length) {
+      throw new Error(`${dir}: ${seen} segments, ${dirs[0]} has ${pooled.indices.length}`);
+    }
+  }
+  return pooled;
+}
+
+/**
+ * The pooled metrics of the out-of-fold int8 outputs cached in `dirs` (see
+ * {@linkcode pooledOutputs}) at a fixed `decision`: how a decision chosen once (a shipped arch's)
+ * does on every fold draw, where the search's own row has the decision each draw chose for itself.
  */
 export async function pooledAtDecision(
   dataset: Dataset,
-  dir: string,
+  dirs: string | readonly string[],
   folds: number,
   decision: Pick<ModelIR, "threshold" | "rateGateBpm" | "fastZone" | "belowGateThreshold">,
 ): Promise<BinaryMetrics & { recallByRhythm: Record<string, number> }> {
-  const labels: number[] = [], classes: number[] = [], indices: number[] = [];
-  for (let fold = 0; fold < folds; fold++) {
-    const path = join(dir, `fold-${fold}.json`);
-    const outcome = await readJson<FoldOutcome>(path);
-    if (!outcome) {
-      throw new Error(`${path}: missing or not JSON (run the candidate's full CV first)`);
-    }
-    const intervals = await twiceIntervalsOf(dataset, outcome, dir);
-    outcome.outputs.forEach((v, j) => {
-      labels.push(outcome.labels[j]);
-      classes.push(predictClass(decision, v, rateZone(decision, intervals[j])));
-    });
-    indices.push(...outcome.indices);
-  }
-  const { recallByRhythm } = evaluateClasses(subset(dataset, indices), classes);
-  return { ...binaryMetrics(labels, classes, 1), recallByRhythm };
+  const pooled = await pooledOutputs(dataset, typeof dirs === "string" ? [dirs] : dirs, folds);
+  return metricsAt(dataset, pooled, decision);
+}
+
+/** The pooled metrics of `pooled` at `decision`, with each rhythm's share classified correctly. */
+export function metricsAt(
+  dataset: Dataset,
+  pooled: PooledOutputs,
+  decision: Pick<ModelIR, "threshold" | "rateGateBpm" | "fastZone" | "belowGateThreshold">,
+): BinaryMetrics & { recallByRhythm: Record<string, number> } {
+  const classes = pooled.outputs.map((v, j) =>
+    predictClass(decision, v, rateZone(decision, pooled.intervals[j]))
+  );
+  const { recallByRhythm } = evaluateClasses(subset(dataset, pooled.indices), classes);
+  return { ...binaryMetrics(pooled.labels, classes, 1), recallByRhythm };
 }
 
 /** The pooled Fβ of the best gate of RATE_GATE_GRID alone, without the network. */

@@ -18,9 +18,13 @@ export * from "./space.ts";
 export * from "./table.ts";
 export {
   type CandidateResult,
+  chooseDecision,
   evaluateCandidate,
   type EvaluateCandidateOptions,
+  metricsAt,
   pooledAtDecision,
+  type PooledOutputs,
+  pooledOutputs,
 } from "./evaluate_candidate.ts";
 export { runSearch, type SearchOptions, summarize } from "./search.ts";
 export { type JobOutcome, runJob, type SearchJob, type SearchSelection } from "./worker.ts";

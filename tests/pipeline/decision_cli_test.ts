@@ -16,7 +16,11 @@ Deno.test("pipeline/decision.ts refuses an incomplete decision with a usage erro
   const base = ["--search", "runs/none", "--id", "x"];
   for (
     const [args, message] of [
-      [[], "--threshold is required"],
+      [[], "--threshold or --choose is required"],
+      [
+        ["--choose", "--threshold", "0.4", "--gate", "110"],
+        "--choose takes no --threshold, --gate",
+      ],
       [["--threshold", "0.4", "--fast-zone", "125:0.05"], "--fast-zone needs --gate"],
       [["--threshold", "0.4", "--below-gate", "0.95"], "--below-gate needs --gate"],
       [["--threshold", "0.4", "--gate", "110", "--fast-zone", "125"], "--fast-zone must be BPM:T"],
