@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { setupBackend, tf } from "../../lib/backend/mod.ts";
 import { RHYTHMS } from "../../lib/data/dataset.ts";
 import { buildModel, compact } from "../../lib/model/mod.ts";
-import { quietProgress, train } from "../../lib/train/mod.ts";
+import { quietProgress, train, type TrainConfig } from "../../lib/train/mod.ts";
 import { attachRhythmHead, checkRhythmHead, rhythmLoss } from "../../lib/train/rhythm_head.ts";
 import { splitBySubject, syntheticConfig, syntheticDataset } from "./_synthetic.ts";
 
@@ -51,38 +51,18 @@ Deno.test("rhythmLoss() is the weighted softmax cross-entropy of the true rhythm
 Deno.test("train() with a rhythm head keeps the spec's model, reproducibly, and the head changes it", () => {
   const dataset = syntheticDataset(4, 12);
   const split = splitBySubject(dataset, 3);
-  const run = (withHead: boolean) => {
-    const config = syntheticConfig(
-      compact,
-      withHead ? { rhythmHead: { layer: "fc1", weight: 1 } } : {},
-    );
+  const weightsAfter = (overrides: Partial<TrainConfig>) => {
+    const config = syntheticConfig(compact, overrides);
     const { model } = train(dataset, split, compact, config, quietProgress);
     const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
     model.dispose();
     return weights;
   };
-  const withHead = run(true);
-  assert.equal(withHead.length, run(false).length);
-  assert.deepEqual(run(true), withHead);
-  assert.notDeepEqual(run(false), withHead);
-  assert.throws(
-    () =>
-      train(
-        dataset,
-        split,
-        compact,
-        syntheticConfig(compact, { rhythmHead: { layer: "x", weight: 1 } }),
-      ),
-    /hidden layer of/,
-  );
-  assert.throws(
-    () =>
-      train(
-        dataset,
-        split,
-        compact,
-        syntheticConfig(compact, { rhythmHead: { layer: "fc1", weight: 1 }, workers: 2 }),
-      ),
-    /one worker only/,
-  );
+  const head = { layer: "fc1", weight: 1 };
+  const withHead = weightsAfter({ rhythmHead: head });
+  assert.equal(withHead.length, weightsAfter({}).length);
+  assert.deepEqual(weightsAfter({ rhythmHead: head }), withHead);
+  assert.notDeepEqual(weightsAfter({}), withHead);
+  assert.throws(() => weightsAfter({ rhythmHead: { layer: "x", weight: 1 } }), /hidden layer of/);
+  assert.throws(() => weightsAfter({ rhythmHead: head, workers: 2 }), /one worker only/);
 });
