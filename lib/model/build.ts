@@ -1,8 +1,8 @@
 /** Builds a tfjs LayersModel from an ArchSpec; layer names are the spec's names. */
 import { tf } from "../backend/tf.ts";
 import type { ArchSpec, LayerSpec } from "./spec.ts";
-import { normalizePeaks } from "../data/peak_gain.ts";
 import { INPUT } from "./spec.ts";
+import { normalizePeaks } from "../data/peak_gain.ts";
 import { checkBelowGateThreshold, checkFastZone } from "../ir/validate.ts";
 
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;

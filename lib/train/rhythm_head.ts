@@ -51,6 +51,14 @@ export function attachRhythmHead(
   seed: number,
 ): RhythmTrainer {
   checkRhythmHead(head, spec);
+  // Fused training layers stand in for runs of spec layers (lib/fused): those inside are gone.
+  const names = training.layers.map((l) => l.name);
+  if (!names.includes(head.layer)) {
+    throw new RangeError(
+      `rhythmHead.layer ${head.layer} is inside a fused block of the training model; ` +
+        `choose one of ${names.filter((n) => n !== spec.output && n !== "input").join(", ")}`,
+    );
+  }
   const features = training.getLayer(head.layer).output as tf.SymbolicTensor;
   const dense = tf.layers.dense({
     name: "rhythm_head",

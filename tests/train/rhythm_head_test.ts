@@ -5,6 +5,8 @@ import { buildModel, compact } from "../../lib/model/mod.ts";
 import { quietProgress, train, type TrainConfig } from "../../lib/train/mod.ts";
 import { attachRhythmHead, checkRhythmHead, rhythmLoss } from "../../lib/train/rhythm_head.ts";
 import { splitBySubject, syntheticConfig, syntheticDataset } from "./_synthetic.ts";
+import { buildTrainingModel } from "../../lib/fused/twin.ts";
+import { candidateSpec, SEEDS } from "../../lib/search/space.ts";
 
 await setupBackend("wasm");
 
@@ -65,4 +67,15 @@ Deno.test("train() with a rhythm head keeps the spec's model, reproducibly, and 
   assert.notDeepEqual(weightsAfter({}), withHead);
   assert.throws(() => weightsAfter({ rhythmHead: { layer: "x", weight: 1 } }), /hidden layer of/);
   assert.throws(() => weightsAfter({ rhythmHead: head, workers: 2 }), /one worker only/);
+});
+
+Deno.test("attachRhythmHead() names the layers it can read when the layer is inside a fused block", () => {
+  const spec = candidateSpec(SEEDS.find((c) => c.conv3 !== undefined)!);
+  const { stock, training } = buildTrainingModel(spec, 1, { fused: true });
+  assert.throws(
+    () => attachRhythmHead(training, spec, { layer: "b1_relu", weight: 1 }, 2),
+    /b1_relu is inside a fused block of the training model; choose one of .*flatten, fc1/,
+  );
+  stock.dispose();
+  training.dispose();
 });
