@@ -6,6 +6,7 @@
  * the decision an arch ships with does on each fold draw. `--choose` takes the decision the
  * search would choose on these outputs instead. With several folders (fold draws), each
  * segment's outputs are averaged first: an ensemble of models that never saw its subject.
+ * `--errors N` names the N subject-and-rhythm pairs with the most misclassified segments.
  * Parses options and calls lib/search.
  */
 import { join } from "node:path";
@@ -18,11 +19,13 @@ import {
   runMain,
   UsageError,
 } from "../lib/cli/args.ts";
-import { loadDataset } from "../lib/data/mod.ts";
+import { loadDataset, subset } from "../lib/data/mod.ts";
+import { errorBlocks } from "../lib/evaluate/mod.ts";
 import { checkFastZone, type FastZone } from "../lib/ir/mod.ts";
 import {
   chooseDecision,
   metricsAt,
+  pooledClasses,
   pooledOutputs,
   RATE_GATE_GRID,
   type SearchSelection,
@@ -55,6 +58,12 @@ const command: CommandSpec = {
       type: "boolean",
       description: "Choose threshold, gate, fast zone and below-gate threshold as the search " +
         "does (its grids), in place of --threshold and the rest.",
+    },
+    errors: {
+      type: "string",
+      value: "N",
+      description:
+        "Also print the N subject-and-rhythm pairs with the most misclassified segments.",
     },
     json: { type: "boolean", description: "Print one JSON object." },
   },
@@ -94,6 +103,7 @@ await runMain(async () => {
   } else if (threshold === undefined) {
     throw new UsageError("--threshold or --choose is required");
   }
+  const errorCount = intOption(args, "errors", 1);
   const gate = intOption(args, "gate", 1, 300) ?? null;
   const fastZone = parseFastZone(args["fast-zone"] as string | undefined);
   const belowGateThreshold = numberOption(args, "below-gate", 0, 1) ?? null;
@@ -123,9 +133,21 @@ await runMain(async () => {
     })
     : { threshold: threshold!, rateGateBpm: gate, fastZone, belowGateThreshold };
   const metrics = metricsAt(dataset, pooled, decision);
+  const blocks = errorCount === undefined
+    ? undefined
+    : errorBlocks(subset(dataset, pooled.indices), pooledClasses(pooled, decision)).slice(
+      0,
+      errorCount,
+    );
   if (args.json) {
     const { recallByRhythm, ...binary } = metrics;
-    console.log(JSON.stringify({ id, ...decision, ...binary, recall_by_rhythm: recallByRhythm }));
+    console.log(JSON.stringify({
+      id,
+      ...decision,
+      ...binary,
+      recall_by_rhythm: recallByRhythm,
+      ...(blocks ? { error_blocks: blocks } : {}),
+    }));
   } else {
     const zone = decision.fastZone;
     console.log(
@@ -139,5 +161,9 @@ await runMain(async () => {
     );
     const shares = Object.entries(metrics.recallByRhythm).map(([r, v]) => `${r} ${v.toFixed(3)}`);
     console.log(`classified correctly: ${shares.join(", ")}`);
+    if (blocks) {
+      const text = blocks.map((b) => `${b.subject} ${b.rhythm} ${b.wrong}/${b.segments}`);
+      console.log(`most errors (subject rhythm wrong/segments): ${text.join(", ")}`);
+    }
   }
 });

@@ -62,6 +62,42 @@ export function evaluateClasses(dataset: Dataset, classes: ArrayLike<number>): C
   };
 }
 
+/** One subject's segments of one rhythm, and how many of them were misclassified. */
+export interface ErrorBlock {
+  subject: string;
+  rhythm: string;
+  wrong: number;
+  segments: number;
+}
+
+/**
+ * Every subject-and-rhythm pair with a misclassified segment, most errors first (ties by subject,
+ * then rhythm): errors come a patient's rhythm at a time, and this names the blocks.
+ *
+ * @example
+ * ```ts ignore
+ * const [worst] = errorBlocks(dataset, classes); // e.g. { subject: "S56", rhythm: "SVT", wrong: 295, segments: 295 }
+ * ```
+ */
+export function errorBlocks(dataset: Dataset, classes: ArrayLike<number>): ErrorBlock[] {
+  if (classes.length !== dataset.size) {
+    throw new RangeError(`${classes.length} decisions for ${dataset.size} segments`);
+  }
+  const blocks = new Map<string, ErrorBlock>();
+  for (let i = 0; i < dataset.size; i++) {
+    const subject = dataset.subjectNames[dataset.subjects[i]], rhythm = RHYTHMS[dataset.rhythms[i]];
+    const key = `${subject} ${rhythm}`;
+    const block = blocks.get(key) ?? { subject, rhythm, wrong: 0, segments: 0 };
+    block.segments++;
+    if (classes[i] !== dataset.labels[i]) block.wrong++;
+    blocks.set(key, block);
+  }
+  return [...blocks.values()].filter((b) => b.wrong > 0).sort((a, b) =>
+    b.wrong - a.wrong || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0) ||
+    RHYTHMS.indexOf(a.rhythm as never) - RHYTHMS.indexOf(b.rhythm as never)
+  );
+}
+
 function byRateZone(dataset: Dataset, classes: ArrayLike<number>) {
   const zones = [...RATE_ZONES, NO_RATE] as RateZone[];
   // [rhythm][zone]: segments and correct decisions, filled in one pass over the dataset.

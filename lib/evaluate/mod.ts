@@ -13,6 +13,8 @@
  */
 export {
   type ClinicalEvaluation,
+  type ErrorBlock,
+  errorBlocks,
   evaluateClasses,
   rateZoneTable,
   rateZoneText,

@@ -467,11 +467,19 @@ export function metricsAt(
   pooled: PooledOutputs,
   decision: Pick<ModelIR, "threshold" | "rateGateBpm" | "fastZone" | "belowGateThreshold">,
 ): BinaryMetrics & { recallByRhythm: Record<string, number> } {
-  const classes = pooled.outputs.map((v, j) =>
-    predictClass(decision, v, rateZone(decision, pooled.intervals[j]))
-  );
+  const classes = pooledClasses(pooled, decision);
   const { recallByRhythm } = evaluateClasses(subset(dataset, pooled.indices), classes);
   return { ...binaryMetrics(pooled.labels, classes, 1), recallByRhythm };
+}
+
+/** The class (1 = VA) of each segment of `pooled` at `decision`, in its order. */
+export function pooledClasses(
+  pooled: PooledOutputs,
+  decision: Pick<ModelIR, "threshold" | "rateGateBpm" | "fastZone" | "belowGateThreshold">,
+): (0 | 1)[] {
+  return pooled.outputs.map((v, j) =>
+    predictClass(decision, v, rateZone(decision, pooled.intervals[j]))
+  );
 }
 
 /** The pooled Fβ of the best gate of RATE_GATE_GRID alone, without the network. */

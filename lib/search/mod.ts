@@ -23,6 +23,7 @@ export {
   type EvaluateCandidateOptions,
   metricsAt,
   pooledAtDecision,
+  pooledClasses,
   type PooledOutputs,
   pooledOutputs,
 } from "./evaluate_candidate.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type Dataset, RHYTHMS, SEGMENT_LENGTH } from "../../lib/data/dataset.ts";
-import { evaluateClasses } from "../../lib/evaluate/mod.ts";
+import { errorBlocks, evaluateClasses } from "../../lib/evaluate/mod.ts";
 
 /** Segments as (subject, rhythm) pairs; labels follow the rhythm. */
 function fixture(rows: [number, string][]): Dataset {
@@ -59,4 +59,27 @@ Deno.test("evaluateClasses() groups each rhythm's decisions by rate zone", () =>
 
 Deno.test("evaluateClasses() refuses a decision count that does not match", () => {
   assert.throws(() => evaluateClasses(fixture([[0, "SR"]]), [1, 0]), RangeError);
+});
+
+Deno.test("errorBlocks() names each subject's misclassified rhythm, most errors first", () => {
+  const dataset = fixture([
+    [0, "VT"],
+    [0, "VT"],
+    [0, "SR"],
+    [1, "SVT"],
+    [1, "SVT"],
+    [1, "SVT"],
+    [1, "VFb"],
+    [1, "SR"],
+  ]);
+  // S01: one VT missed, SR right. S02: two SVT of three flagged, VFb missed, SR flagged.
+  const blocks = errorBlocks(dataset, [1, 0, 0, 1, 1, 0, 0, 1]);
+  assert.deepEqual(blocks, [
+    { subject: "S02", rhythm: "SVT", wrong: 2, segments: 3 },
+    { subject: "S01", rhythm: "VT", wrong: 1, segments: 2 },
+    { subject: "S02", rhythm: "SR", wrong: 1, segments: 1 },
+    { subject: "S02", rhythm: "VFb", wrong: 1, segments: 1 },
+  ]);
+  assert.deepEqual(errorBlocks(dataset, [1, 1, 0, 0, 0, 0, 1, 0]), []);
+  assert.throws(() => errorBlocks(dataset, [1]), /1 decisions for 8 segments/);
 });

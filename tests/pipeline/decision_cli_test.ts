@@ -21,6 +21,7 @@ Deno.test("pipeline/decision.ts refuses an incomplete decision with a usage erro
         ["--choose", "--threshold", "0.4", "--gate", "110"],
         "--choose takes no --threshold, --gate",
       ],
+      [["--choose", "--errors", "0"], "--errors"],
       [["--threshold", "0.4", "--fast-zone", "125:0.05"], "--fast-zone needs --gate"],
       [["--threshold", "0.4", "--below-gate", "0.95"], "--below-gate needs --gate"],
       [["--threshold", "0.4", "--gate", "110", "--fast-zone", "125"], "--fast-zone must be BPM:T"],
