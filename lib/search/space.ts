@@ -9,6 +9,7 @@
 import { type ArchSpec, checkSpec, INPUT, type LayerSpec } from "../model/mod.ts";
 import {
   type Augmentation,
+  checkBlockBalance,
   checkRhythmHead,
   checkRhythmRepeat,
   defaultsFor,
@@ -106,6 +107,11 @@ export interface Candidate {
    * e.g. `{"SVT": 4}`. Absent = once each. Optional like above.
    */
   rhythmRepeat?: RhythmRepeat;
+  /**
+   * Each subject-and-rhythm block's share of a training epoch proportional to its size to this
+   * power (lib/train: blockBalance), e.g. 0.5. Absent = every segment once. Optional like above.
+   */
+  blockBalance?: number;
   /**
    * An auxiliary rhythm head during training (lib/train: rhythmHead), e.g.
    * `{"layer": "flatten", "weight": 0.5}`. Absent = none. Optional like above.
@@ -253,6 +259,7 @@ export function candidateHyper(c: Candidate): HyperParameters {
     learningRateSchedule: c.learningRateSchedule,
     ...(c.trainMinRateBpm === undefined ? {} : { trainMinRateBpm: c.trainMinRateBpm }),
     ...(c.rhythmRepeat === undefined ? {} : { rhythmRepeat: { ...c.rhythmRepeat } }),
+    ...(c.blockBalance === undefined ? {} : { blockBalance: c.blockBalance }),
     ...(c.rhythmHead === undefined ? {} : { rhythmHead: { ...c.rhythmHead } }),
   };
 }
@@ -279,6 +286,7 @@ export function changedCandidate(c: Candidate, change: Partial<Candidate>): Cand
   candidateSpec(changed);
   epochsToAverage(candidateHyper(changed)); // throws for bad training settings
   if (changed.rhythmRepeat !== undefined) checkRhythmRepeat(changed.rhythmRepeat);
+  if (changed.blockBalance !== undefined) checkBlockBalance(changed.blockBalance);
   if (changed.rhythmHead !== undefined) checkRhythmHead(changed.rhythmHead, candidateSpec(changed));
   return changed;
 }
@@ -311,6 +319,7 @@ const CANDIDATE_KEYS: Record<keyof Candidate, true> = {
   belowGate: true,
   trainMinRateBpm: true,
   rhythmRepeat: true,
+  blockBalance: true,
   rhythmHead: true,
 };
 
@@ -764,6 +773,7 @@ export function describeTraining(c: Candidate): string {
       : `repeat ${
         Object.entries(c.rhythmRepeat).map(([rhythm, count]) => `${rhythm}×${count}`).join(",")
       }`,
+    c.blockBalance === undefined ? "" : `block-balance${c.blockBalance}`,
     c.rhythmHead === undefined ? "" : `rhythm-head@${c.rhythmHead.layer}×${c.rhythmHead.weight}`,
     `${c.calib}/${c.perChannel ? "per-channel" : "per-tensor"}`,
   ].filter(Boolean).join(" ");

@@ -78,6 +78,11 @@ export interface HyperParameters {
    */
   rhythmRepeat?: RhythmRepeat;
   /**
+   * Each subject-and-rhythm block's share of an epoch proportional to its size to this power
+   * (block_balance.ts), in [0, 1]. Absent = every segment once (as 1).
+   */
+  blockBalance?: number;
+  /**
    * An auxiliary rhythm head trained beside the VA output and dropped afterwards
    * (rhythm_head.ts). Absent = none. Round 35 of the search measured it on threeblock: on `fc1`
    * .9670 .9681 .9632 and on `flatten` .9648 .9690 .9645 (draws 1–3), against .9655 .9702 .9671.

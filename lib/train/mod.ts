@@ -25,6 +25,7 @@ export {
 } from "./data_parallel.ts";
 export { batchLoss } from "./loss.ts";
 export { checkRhythmRepeat, repeatRhythms, type RhythmRepeat } from "./rhythm_repeat.ts";
+export { balancedEpoch, checkBlockBalance } from "./block_balance.ts";
 export { checkRhythmHead, type RhythmHead } from "./rhythm_head.ts";
 export { epochsToAverage, learningRateAt, WeightAverage, withEpochs } from "./schedule.ts";
 export { type Split, train, TrainingDivergedError, type TrainResult } from "./train.ts";

@@ -44,6 +44,7 @@ import { batchLoss, EPSILON, outputLoss } from "./loss.ts";
 import { attachRhythmHead, gatherRhythms, rhythmLoss, type RhythmTrainer } from "./rhythm_head.ts";
 import { segmentsAtRate } from "./rate_subset.ts";
 import { repeatRhythms } from "./rhythm_repeat.ts";
+import { balancedEpoch } from "./block_balance.ts";
 import { epochsToAverage, learningRateAt, WeightAverage } from "./schedule.ts";
 
 /** The loss became NaN or infinite: the run diverged (lower the learning rate). */
@@ -124,11 +125,17 @@ function trainSeeded(
   const variables = [...training.trainableWeights, ...(head?.headWeights ?? [])]
     .map((w) => w.read() as tf.Variable);
   let pool: ReplicaPool | null = null;
-  const order = repeatRhythms(
-    dataset,
-    segmentsAtRate(dataset, split.train, config.trainMinRateBpm),
-    config.rhythmRepeat,
-  );
+  const trainable = segmentsAtRate(dataset, split.train, config.trainMinRateBpm);
+  const balanceRng = new Prng(config.seed * 3 + 5);
+  const epochOrder = () =>
+    repeatRhythms(
+      dataset,
+      config.blockBalance === undefined
+        ? trainable
+        : balancedEpoch(dataset, trainable, config.blockBalance, balanceRng),
+      config.rhythmRepeat,
+    );
+  let order = epochOrder();
   const steps = Math.ceil(order.length / config.batchSize);
   const totalSteps = steps * config.epochs;
   const validationLabels = gatherLabels(dataset, split.validation, 0, split.validation.length);
@@ -147,6 +154,7 @@ function trainSeeded(
       });
     }
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      if (config.blockBalance !== undefined && epoch > 1) order = epochOrder();
       shuffleRng.shuffle(order);
       progress.epochStart(epoch, config.epochs, steps);
       const started = performance.now();
