@@ -39,3 +39,4 @@ export {
   tableCells,
   writeReport,
 } from "./report.ts";
+export { type FitBlock, type FitDecision, trainingFit } from "./training_fit.ts";

@@ -1,0 +1,121 @@
+/**
+ * `deno run -A pipeline/training_fit.ts --search DIR --id ID [--rhythms R,…] [--json]`: how the
+ * fold models of a search candidate's full CV classify the subjects they trained on, beside the
+ * subject each held out, at the decision the candidate's row chose: per rhythm, and per subject
+ * and rhythm. A rhythm wrong even in training is one the model does not fit (lib/search's
+ * trainingFit). Parses options and calls lib/search.
+ */
+import { join } from "node:path";
+import {
+  type CommandSpec,
+  parseCommand,
+  requireString,
+  runMain,
+  UsageError,
+} from "../lib/cli/args.ts";
+import { loadDataset, type Rhythm, RHYTHMS } from "../lib/data/mod.ts";
+import { loadIR } from "../lib/ir/mod.ts";
+import { type FitBlock, readTable, type SearchSelection, trainingFit } from "../lib/search/mod.ts";
+
+const command: CommandSpec = {
+  usage: "deno run -A pipeline/training_fit.ts --search DIR --id ID [--rhythms R,…] [--json]",
+  summary: "Print how each fold model of a candidate's full CV classifies the subjects it " +
+    "trained on, beside those it held out.",
+  options: {
+    search: { type: "string", value: "DIR", description: "The search's --out folder." },
+    id: { type: "string", value: "ID", description: "The candidate's id." },
+    rhythms: {
+      type: "string",
+      value: "R,…",
+      description: `Rhythms to run (default: all, ${RHYTHMS.join(",")}).`,
+    },
+    json: { type: "boolean", description: "Print one JSON object." },
+  },
+};
+
+function parseRhythms(text: string | undefined): Rhythm[] {
+  if (text === undefined) return [...RHYTHMS];
+  const names = text.split(",");
+  const unknown = names.filter((r) => !(RHYTHMS as readonly string[]).includes(r));
+  if (unknown.length > 0) {
+    throw new UsageError(`--rhythms: unknown ${unknown.join(", ")}; known: ${RHYTHMS.join(", ")}`);
+  }
+  return names as Rhythm[];
+}
+
+/** Segment-weighted shares correct held out and in training, per rhythm. */
+function byRhythm(blocks: readonly FitBlock[]) {
+  const sums = new Map<Rhythm, { segments: number; heldOut: number; trained: number }>();
+  for (const b of blocks) {
+    const s = sums.get(b.rhythm) ?? { segments: 0, heldOut: 0, trained: 0 };
+    s.segments += b.segments;
+    s.heldOut += b.heldOut * b.segments;
+    s.trained += b.trained * b.segments;
+    sums.set(b.rhythm, s);
+  }
+  return RHYTHMS.filter((r) => sums.has(r)).map((rhythm) => {
+    const s = sums.get(rhythm)!;
+    return {
+      rhythm,
+      segments: s.segments,
+      heldOut: s.heldOut / s.segments,
+      trained: s.trained / s.segments,
+    };
+  });
+}
+
+await runMain(async () => {
+  const args = parseCommand(command, Deno.args);
+  const dir = requireString(args, "search");
+  const id = requireString(args, "id");
+  const rhythms = parseRhythms(args.rhythms as string | undefined);
+  const selectionPath = join(dir, "selection.json");
+  let selection: SearchSelection;
+  try {
+    selection = JSON.parse(await Deno.readTextFile(selectionPath));
+  } catch (e) {
+    throw new Error(`${selectionPath}: ${(e as Error).message} (is ${dir} a search folder?)`);
+  }
+  if (selection.indices !== null) {
+    throw new UsageError(`${dir} is a --quick search: use a full one`);
+  }
+  const { rows } = await readTable(join(dir, "results.jsonl"));
+  const result = rows.find((r) => r.id === id && r.stage === "full")?.result;
+  if (!result) throw new UsageError(`${dir}/results.jsonl has no full-CV result of ${id}`);
+  const decision = {
+    threshold: result.threshold,
+    rateGateBpm: result.rate_gate_bpm ?? null,
+    fastZone: result.fast_zone ?? null,
+    belowGateThreshold: result.below_gate_threshold ?? null,
+  };
+  const irs = await Promise.all(
+    selection.folds.map((_, f) => loadIR(join(dir, "candidates", id, `fold-${f}.int8.ir.json`))),
+  );
+  const dataset = await loadDataset({ data: selection.data, index: selection.index });
+  const blocks = trainingFit(dataset, selection.folds, irs, decision, rhythms);
+  const rhythmShares = byRhythm(blocks);
+  if (args.json) {
+    console.log(JSON.stringify({ id, ...decision, by_rhythm: rhythmShares, blocks }));
+    return;
+  }
+  console.log(
+    `${id}: share classified correctly, held out / trained on (mean of ${
+      irs.length - 1
+    } fold models)`,
+  );
+  for (const r of rhythmShares) {
+    console.log(
+      `${r.rhythm} (${r.segments} segments): ${r.heldOut.toFixed(3)} / ${r.trained.toFixed(3)}`,
+    );
+  }
+  const wrongest = [...blocks].sort((a, b) =>
+    (1 - b.heldOut) * b.segments - (1 - a.heldOut) * a.segments
+  ).filter((b) => b.heldOut < 1);
+  for (const b of wrongest) {
+    console.log(
+      `  ${b.subject} ${b.rhythm} (${b.segments}): ${b.heldOut.toFixed(3)} / ${
+        b.trained.toFixed(3)
+      }`,
+    );
+  }
+});

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const SCRIPT = fileURLToPath(new URL("../../pipeline/training_fit.ts", import.meta.url));
+
+async function run(args: string[]): Promise<{ code: number; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", SCRIPT, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("pipeline/training_fit.ts refuses a missing option or an unknown rhythm (exit 2)", async () => {
+  for (
+    const [args, message] of [
+      [["--id", "x"], "--search"],
+      [["--search", "runs/none", "--id", "x", "--rhythms", "SVT,AF"], "--rhythms: unknown AF"],
+    ] as const
+  ) {
+    const result = await run([...args]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.ok(result.stderr.includes(message), result.stderr);
+  }
+});
+
+Deno.test("pipeline/training_fit.ts names the folder that is not a search, and a missing row", async () => {
+  const dir = await Deno.makeTempDir();
+  const missing = await run(["--search", dir, "--id", "x"]);
+  assert.equal(missing.code, 1);
+  assert.ok(missing.stderr.includes(`${dir}/selection.json`), missing.stderr);
+  const selection = { data: "none", seed: 1, folds: [["S01"]], indices: null };
+  await Deno.writeTextFile(join(dir, "selection.json"), JSON.stringify(selection));
+  await Deno.writeTextFile(join(dir, "results.jsonl"), "");
+  const noRow = await run(["--search", dir, "--id", "x"]);
+  assert.equal(noRow.code, 2, noRow.stderr);
+  assert.ok(noRow.stderr.includes("has no full-CV result of x"), noRow.stderr);
+  await Deno.remove(dir, { recursive: true });
+});
