@@ -10,6 +10,7 @@
  * Parses options and calls lib/search.
  */
 import { join } from "node:path";
+import { readSelection } from "./search_folder.ts";
 import {
   type CommandSpec,
   intOption,
@@ -28,7 +29,6 @@ import {
   pooledClasses,
   pooledOutputs,
   RATE_GATE_GRID,
-  type SearchSelection,
 } from "../lib/search/mod.ts";
 
 const command: CommandSpec = {
@@ -75,21 +75,6 @@ function parseFastZone(text: string | undefined): FastZone | null {
   const match = /^(\d+):([0-9.]+)$/.exec(text);
   if (!match) throw new UsageError(`--fast-zone must be BPM:T, e.g. 125:0.05, got ${text}`);
   return { bpm: Number(match[1]), threshold: Number(match[2]) };
-}
-
-/** A search folder's selection.json (which data and folds it ran on); full searches only. */
-async function readSelection(dir: string): Promise<SearchSelection> {
-  const path = join(dir, "selection.json");
-  let selection: SearchSelection;
-  try {
-    selection = JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    throw new Error(`${path}: ${(e as Error).message} (is ${dir} a search folder?)`);
-  }
-  if (selection.indices !== null) {
-    throw new UsageError(`${dir} is a --quick search: use a full one`);
-  }
-  return selection;
 }
 
 await runMain(async () => {

@@ -6,6 +6,7 @@
  * trainingFit). Parses options and calls lib/search.
  */
 import { join } from "node:path";
+import { readSelection } from "./search_folder.ts";
 import {
   type CommandSpec,
   parseCommand,
@@ -15,7 +16,7 @@ import {
 } from "../lib/cli/args.ts";
 import { loadDataset, type Rhythm, RHYTHMS } from "../lib/data/mod.ts";
 import { loadIR } from "../lib/ir/mod.ts";
-import { type FitBlock, readTable, type SearchSelection, trainingFit } from "../lib/search/mod.ts";
+import { type FitBlock, readTable, trainingFit } from "../lib/search/mod.ts";
 
 const command: CommandSpec = {
   usage: "deno run -A pipeline/training_fit.ts --search DIR --id ID [--rhythms R,…] [--json]",
@@ -69,16 +70,7 @@ await runMain(async () => {
   const dir = requireString(args, "search");
   const id = requireString(args, "id");
   const rhythms = parseRhythms(args.rhythms as string | undefined);
-  const selectionPath = join(dir, "selection.json");
-  let selection: SearchSelection;
-  try {
-    selection = JSON.parse(await Deno.readTextFile(selectionPath));
-  } catch (e) {
-    throw new Error(`${selectionPath}: ${(e as Error).message} (is ${dir} a search folder?)`);
-  }
-  if (selection.indices !== null) {
-    throw new UsageError(`${dir} is a --quick search: use a full one`);
-  }
+  const selection = await readSelection(dir);
   const { rows } = await readTable(join(dir, "results.jsonl"));
   const result = rows.find((r) => r.id === id && r.stage === "full")?.result;
   if (!result) throw new UsageError(`${dir}/results.jsonl has no full-CV result of ${id}`);

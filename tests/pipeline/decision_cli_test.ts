@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
+import { runPipelineScript } from "./_run.ts";
 
-const SCRIPT = fileURLToPath(new URL("../../pipeline/decision.ts", import.meta.url));
-
-async function run(args: string[]): Promise<{ code: number; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SCRIPT, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-}
+const run = (args: string[]) => runPipelineScript("decision.ts", args);
 
 Deno.test("pipeline/decision.ts refuses an incomplete decision with a usage error (exit 2)", async () => {
   const base = ["--search", "runs/none", "--id", "x"];

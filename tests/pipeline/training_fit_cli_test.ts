@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { runPipelineScript } from "./_run.ts";
 
-const SCRIPT = fileURLToPath(new URL("../../pipeline/training_fit.ts", import.meta.url));
-
-async function run(args: string[]): Promise<{ code: number; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SCRIPT, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-}
+const run = (args: string[]) => runPipelineScript("training_fit.ts", args);
 
 Deno.test("pipeline/training_fit.ts refuses a missing option or an unknown rhythm (exit 2)", async () => {
   for (
