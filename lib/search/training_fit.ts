@@ -1,8 +1,8 @@
 /**
  * How a candidate's fold models classify the subjects they trained on, beside the subjects they
  * held out. A rhythm a model gets wrong only on new subjects is a question of generalizing across
- * patients; one it gets wrong even on the subjects it was trained on is one the model cannot fit
- * (too small, or the loss does not ask for it), and more data of the same kind will not help.
+ * patients; one it gets wrong even on the subjects it was trained on is one the model does not fit
+ * (too small, too briefly trained, or a loss that does not ask for it).
  */
 import { type Dataset, type Rhythm, RHYTHMS, segment } from "../data/mod.ts";
 import { type Decision, predictClass, quantizeInput, rateZoneOf, runInt8 } from "../interp/mod.ts";
@@ -59,13 +59,14 @@ export function trainingFit(
     tally.segments++;
     irs.forEach((ir, f) => {
       const input = quantizeInput(ir, segment(dataset, i));
-      const zone = rateZoneOf(decision, input);
-      const correct = predictClass(decision, runInt8(ir, input).output, zone) ===
-          dataset.labels[i]
-        ? 1
-        : 0;
-      if (f === heldBy) tally.held += correct;
-      else tally.trained += correct;
+      const predicted = predictClass(
+        decision,
+        runInt8(ir, input).output,
+        rateZoneOf(decision, input),
+      );
+      if (predicted !== dataset.labels[i]) return;
+      if (f === heldBy) tally.held++;
+      else tally.trained++;
     });
     tallies.set(key, tally);
   }
