@@ -16,7 +16,7 @@ import {
 } from "../lib/cli/args.ts";
 import { loadDataset, type Rhythm, RHYTHMS } from "../lib/data/mod.ts";
 import { loadIR } from "../lib/ir/mod.ts";
-import { type FitBlock, readTable, trainingFit } from "../lib/search/mod.ts";
+import { fitByRhythm, readTable, trainingFit } from "../lib/search/mod.ts";
 
 const command: CommandSpec = {
   usage: "deno run -A pipeline/training_fit.ts --search DIR --id ID [--rhythms R,…] [--json]",
@@ -44,27 +44,6 @@ function parseRhythms(text: string | undefined): Rhythm[] {
   return names as Rhythm[];
 }
 
-/** Segment-weighted shares correct held out and in training, per rhythm. */
-function byRhythm(blocks: readonly FitBlock[]) {
-  const sums = new Map<Rhythm, { segments: number; heldOut: number; trained: number }>();
-  for (const b of blocks) {
-    const s = sums.get(b.rhythm) ?? { segments: 0, heldOut: 0, trained: 0 };
-    s.segments += b.segments;
-    s.heldOut += b.heldOut * b.segments;
-    s.trained += b.trained * b.segments;
-    sums.set(b.rhythm, s);
-  }
-  return RHYTHMS.filter((r) => sums.has(r)).map((rhythm) => {
-    const s = sums.get(rhythm)!;
-    return {
-      rhythm,
-      segments: s.segments,
-      heldOut: s.heldOut / s.segments,
-      trained: s.trained / s.segments,
-    };
-  });
-}
-
 await runMain(async () => {
   const args = parseCommand(command, Deno.args);
   const dir = requireString(args, "search");
@@ -85,7 +64,7 @@ await runMain(async () => {
   );
   const dataset = await loadDataset({ data: selection.data, index: selection.index });
   const blocks = trainingFit(dataset, selection.folds, irs, decision, rhythms);
-  const rhythmShares = byRhythm(blocks);
+  const rhythmShares = fitByRhythm(blocks);
   if (args.json) {
     console.log(JSON.stringify({ id, ...decision, by_rhythm: rhythmShares, blocks }));
     return;

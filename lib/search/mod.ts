@@ -39,4 +39,10 @@ export {
   tableCells,
   writeReport,
 } from "./report.ts";
-export { type FitBlock, type FitDecision, trainingFit } from "./training_fit.ts";
+export {
+  type FitBlock,
+  fitByRhythm,
+  type FitDecision,
+  type FitRhythm,
+  trainingFit,
+} from "./training_fit.ts";

@@ -83,3 +83,32 @@ export function trainingFit(
     };
   });
 }
+
+/** One rhythm's shares over all its blocks, weighted by their segments. */
+export interface FitRhythm {
+  rhythm: Rhythm;
+  segments: number;
+  heldOut: number;
+  trained: number;
+}
+
+/** The blocks of {@linkcode trainingFit} summed per rhythm, in the order of RHYTHMS. */
+export function fitByRhythm(blocks: readonly FitBlock[]): FitRhythm[] {
+  const sums = new Map<Rhythm, { segments: number; heldOut: number; trained: number }>();
+  for (const b of blocks) {
+    const s = sums.get(b.rhythm) ?? { segments: 0, heldOut: 0, trained: 0 };
+    s.segments += b.segments;
+    s.heldOut += b.heldOut * b.segments;
+    s.trained += b.trained * b.segments;
+    sums.set(b.rhythm, s);
+  }
+  return RHYTHMS.filter((r) => sums.has(r)).map((rhythm) => {
+    const s = sums.get(rhythm)!;
+    return {
+      rhythm,
+      segments: s.segments,
+      heldOut: s.heldOut / s.segments,
+      trained: s.trained / s.segments,
+    };
+  });
+}

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { predictClass, quantizeInput, rateZoneOf, runInt8 } from "../../lib/interp/mod.ts";
 import { loadIR, type ModelIR } from "../../lib/ir/mod.ts";
 import { segment } from "../../lib/data/mod.ts";
-import { type FitDecision, trainingFit } from "../../lib/search/mod.ts";
+import { fitByRhythm, type FitDecision, trainingFit } from "../../lib/search/mod.ts";
 import { syntheticDataset } from "../train/_synthetic.ts";
 
 const models = new URL("../../models/", import.meta.url);
@@ -62,4 +62,14 @@ Deno.test("trainingFit() refuses folds that do not match the models or the subje
     () => trainingFit(dataset, [["S01", "S02"], ["S02", "S03"]], [threeblock, neverVa], decision),
     /subject S02 is in folds 0 and 1/,
   );
+});
+
+Deno.test("fitByRhythm() weighs each block by its segments, rhythms in RHYTHMS order", () => {
+  // S01's VT is held out by threeblock (right), S02's and S03's by neverVa (wrong).
+  const rhythms = fitByRhythm(trainingFit(dataset, folds, [threeblock, neverVa], decision));
+  assert.deepEqual(rhythms.map((r) => r.rhythm), ["SR", "VT"]);
+  assert.deepEqual(rhythms[0], { rhythm: "SR", segments: 9, heldOut: 1, trained: 1 });
+  assert.equal(rhythms[1].segments, 9);
+  assert.ok(Math.abs(rhythms[1].heldOut - 1 / 3) < 1e-12);
+  assert.ok(Math.abs(rhythms[1].trained - 2 / 3) < 1e-12);
 });
