@@ -32,15 +32,24 @@ export { parseSegmentFileName, type SegmentName } from "./file_name.ts";
 export { type IndexRow, parseIndexCsv } from "./index_csv.ts";
 export { parseSegmentText } from "./segment_text.ts";
 export {
+  beatPositions,
   estimateRateBpm,
   REFRACTORY_SAMPLES,
   TWICE_SAMPLES_PER_MINUTE,
   twiceMedianBeatInterval,
 } from "./rate.ts";
 export { normalizePeaks, peakExponent } from "./peak_gain.ts";
+export {
+  amplitudeLog2Ratio,
+  BEAT_WINDOW,
+  beatMatch,
+  MATCH_MAX_LAG,
+  medianBeat,
+} from "./morphology.ts";
 export { readTarEntries, type TarEntry } from "./tar.ts";
 export {
   histogram,
+  median,
   peakToPeak,
   type PowerSpectrum,
   SAMPLE_RATE_HZ,

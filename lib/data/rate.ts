@@ -38,10 +38,22 @@ export const TWICE_SAMPLES_PER_MINUTE = 2 * 60 * SAMPLE_RATE_HZ;
  * ```
  */
 export function twiceMedianBeatInterval(samples: ArrayLike<number>): number | null {
+  const beats = beatPositions(samples);
+  if (beats.length < 2) return null;
+  const intervals = beats.slice(1).map((b, i) => b - beats[i]).sort((a, b) => a - b);
+  const middle = intervals.length >> 1;
+  return intervals.length % 2 ? 2 * intervals[middle] : intervals[middle - 1] + intervals[middle];
+}
+
+/**
+ * The sample index of each beat of `samples` (steps 1 and 2 of the module doc), in order; none
+ * for a flat segment.
+ */
+export function beatPositions(samples: ArrayLike<number>): number[] {
   const n = samples.length;
   const magnitude = Float64Array.from(samples, Math.abs);
   const level = magnitude.slice().sort()[Math.floor((99 * (n - 1)) / 100)];
-  if (!(level > 0)) return null;
+  if (!(level > 0)) return [];
   const beats: number[] = [];
   for (let t = 0; t < n; t++) {
     const m = magnitude[t];
@@ -55,10 +67,7 @@ export function twiceMedianBeatInterval(samples: ArrayLike<number>): number | nu
       beats.push(t);
     }
   }
-  if (beats.length < 2) return null;
-  const intervals = beats.slice(1).map((b, i) => b - beats[i]).sort((a, b) => a - b);
-  const middle = intervals.length >> 1;
-  return intervals.length % 2 ? 2 * intervals[middle] : intervals[middle - 1] + intervals[middle];
+  return beats;
 }
 
 /**

@@ -18,6 +18,14 @@ export function peakToPeak(x: ArrayLike<number>): number {
   return max - min;
 }
 
+/** The median of `values` (the mean of the middle two for an even count); NaN when empty. */
+export function median(values: ArrayLike<number>): number {
+  const sorted = Array.from(values).sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  if (sorted.length === 0) return NaN;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 /** A one-sided power spectral density estimate. */
 export interface PowerSpectrum {
   /** [bins] Hz, from 0 to the Nyquist frequency. */

@@ -46,3 +46,19 @@ export {
   type FitRhythm,
   trainingFit,
 } from "./training_fit.ts";
+export {
+  applyVeto,
+  type MatchBlock,
+  matchBlocks,
+  type MorphologyVeto,
+  NON_OVERLAPPING_STEP,
+  overlapsTemplate,
+  type SinusTemplate,
+  sinusTemplates,
+  type StudyMetrics,
+  studyMetrics,
+  TEMPLATE_SEGMENTS,
+  type TemplateMatch,
+  templateMatches,
+  VETO_GRID,
+} from "./template_match.ts";

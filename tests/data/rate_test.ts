@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { SEGMENT_LENGTH } from "../../lib/data/dataset.ts";
-import { estimateRateBpm, twiceMedianBeatInterval } from "../../lib/data/mod.ts";
+import { beatPositions, estimateRateBpm, twiceMedianBeatInterval } from "../../lib/data/mod.ts";
 import { rateZone } from "../../lib/evaluate/mod.ts";
 import { mulberry32 } from "../../lib/random/mulberry32.ts";
 
@@ -79,4 +79,9 @@ Deno.test("rateZone() puts each bound in the zone above it", () => {
       ">=200",
     ],
   );
+});
+
+Deno.test("beatPositions() gives each beat's peak, and none for a flat segment", () => {
+  assert.deepEqual(beatPositions(beats(300, { start: 40 })), [40, 340, 640, 940]);
+  assert.deepEqual(beatPositions(new Float32Array(SEGMENT_LENGTH)), []);
 });
