@@ -1,7 +1,8 @@
 /** Reading a full search's folder, for the commands that study its candidates' CVs. */
 import { join } from "node:path";
 import { UsageError } from "../lib/cli/args.ts";
-import type { SearchSelection } from "../lib/search/mod.ts";
+import type { FitDecision, SearchSelection } from "../lib/search/mod.ts";
+import { readTable } from "../lib/search/mod.ts";
 
 /**
  * `dir`'s selection.json (which data and folds the search ran on). Throws naming the file when it
@@ -19,4 +20,20 @@ export async function readSelection(dir: string): Promise<SearchSelection> {
     throw new UsageError(`${dir} is a --quick search: use a full one`);
   }
   return selection;
+}
+
+/**
+ * The decision (threshold and rate zones) that the full-CV row of candidate `id` in `dir`'s
+ * results.jsonl chose. A UsageError when there is no such row.
+ */
+export async function rowDecision(dir: string, id: string): Promise<FitDecision> {
+  const { rows } = await readTable(join(dir, "results.jsonl"));
+  const result = rows.find((r) => r.id === id && r.stage === "full")?.result;
+  if (!result) throw new UsageError(`${dir}/results.jsonl has no full-CV result of ${id}`);
+  return {
+    threshold: result.threshold,
+    rateGateBpm: result.rate_gate_bpm ?? null,
+    fastZone: result.fast_zone ?? null,
+    belowGateThreshold: result.below_gate_threshold ?? null,
+  };
 }

@@ -7,14 +7,8 @@
  * calls lib/search.
  */
 import { join } from "node:path";
-import { readSelection } from "./search_folder.ts";
-import {
-  type CommandSpec,
-  parseCommand,
-  requireString,
-  runMain,
-  UsageError,
-} from "../lib/cli/args.ts";
+import { readSelection, rowDecision } from "./search_folder.ts";
+import { type CommandSpec, parseCommand, requireString, runMain } from "../lib/cli/args.ts";
 import { loadDataset } from "../lib/data/mod.ts";
 import {
   applyVeto,
@@ -23,7 +17,6 @@ import {
   overlapsTemplate,
   pooledClasses,
   pooledOutputs,
-  readTable,
   sinusTemplates,
   type StudyMetrics,
   studyMetrics,
@@ -60,15 +53,7 @@ await runMain(async () => {
   const dir = requireString(args, "search");
   const id = requireString(args, "id");
   const selection = await readSelection(dir);
-  const { rows } = await readTable(join(dir, "results.jsonl"));
-  const result = rows.find((r) => r.id === id && r.stage === "full")?.result;
-  if (!result) throw new UsageError(`${dir}/results.jsonl has no full-CV result of ${id}`);
-  const decision = {
-    threshold: result.threshold,
-    rateGateBpm: result.rate_gate_bpm ?? null,
-    fastZone: result.fast_zone ?? null,
-    belowGateThreshold: result.below_gate_threshold ?? null,
-  };
+  const decision = await rowDecision(dir, id);
   const dataset = await loadDataset({ data: selection.data, index: selection.index });
   const pooled = await pooledOutputs(
     dataset,

@@ -6,7 +6,7 @@
  * trainingFit). Parses options and calls lib/search.
  */
 import { join } from "node:path";
-import { readSelection } from "./search_folder.ts";
+import { readSelection, rowDecision } from "./search_folder.ts";
 import {
   type CommandSpec,
   parseCommand,
@@ -16,7 +16,7 @@ import {
 } from "../lib/cli/args.ts";
 import { loadDataset, type Rhythm, RHYTHMS } from "../lib/data/mod.ts";
 import { loadIR } from "../lib/ir/mod.ts";
-import { fitByRhythm, readTable, trainingFit } from "../lib/search/mod.ts";
+import { fitByRhythm, trainingFit } from "../lib/search/mod.ts";
 
 const command: CommandSpec = {
   usage: "deno run -A pipeline/training_fit.ts --search DIR --id ID [--rhythms R,…] [--json]",
@@ -50,15 +50,7 @@ await runMain(async () => {
   const id = requireString(args, "id");
   const rhythms = parseRhythms(args.rhythms as string | undefined);
   const selection = await readSelection(dir);
-  const { rows } = await readTable(join(dir, "results.jsonl"));
-  const result = rows.find((r) => r.id === id && r.stage === "full")?.result;
-  if (!result) throw new UsageError(`${dir}/results.jsonl has no full-CV result of ${id}`);
-  const decision = {
-    threshold: result.threshold,
-    rateGateBpm: result.rate_gate_bpm ?? null,
-    fastZone: result.fast_zone ?? null,
-    belowGateThreshold: result.below_gate_threshold ?? null,
-  };
+  const decision = await rowDecision(dir, id);
   const irs = await Promise.all(
     selection.folds.map((_, f) => loadIR(join(dir, "candidates", id, `fold-${f}.int8.ir.json`))),
   );
