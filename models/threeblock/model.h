@@ -23,9 +23,9 @@
 /* and the rate is at least MODEL_RATE_GATE_BPM or unknown (§14; 0 = no gate). */
 #define MODEL_RATE_GATE_BPM 110
 /* At a rate of at least MODEL_FAST_ZONE_BPM (§14), output[0] is compared with
- * MODEL_FAST_THRESHOLD_Q (threshold 0.05) instead. */
+ * MODEL_FAST_THRESHOLD_Q (threshold 0.01) instead. */
 #define MODEL_FAST_ZONE_BPM 125
-#define MODEL_FAST_THRESHOLD_Q 7
+#define MODEL_FAST_THRESHOLD_Q 2
 /* Below the rate gate, VA iff output[0] >= MODEL_BELOW_GATE_THRESHOLD_Q (threshold 0.9, §14). */
 #define MODEL_BELOW_GATE_THRESHOLD_Q 116
 #define MODEL_LAYER_COUNT 6
