@@ -141,7 +141,11 @@ export function applyVeto(
 /** Binary metrics and each rhythm's share classified correctly. */
 export type StudyMetrics = BinaryMetrics & { recallByRhythm: Record<string, number> };
 
-/** The metrics of `classes` for the segments `indices` of `dataset`. */
+/**
+ * The metrics of `classes` for the segments `indices` of `dataset`: lib/evaluate's
+ * evaluateClasses without its rate zones, which would copy every segment and estimate its rate
+ * once per veto.
+ */
 export function studyMetrics(
   dataset: Dataset,
   indices: readonly number[],
